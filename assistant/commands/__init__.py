@@ -1,0 +1,1 @@
+"""Sub-commands of `footstretch`, one module each, found by `assistant.cli`."""

@@ -1,0 +1,1 @@
+"""Speech in (recognizers, intents) and speech out (piper, prompt cache)."""

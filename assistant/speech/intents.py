@@ -1,0 +1,166 @@
+"""Text to intent: the one parser shared by speech, `simulate --event` and tests.
+
+A command is the *whole* utterance: "pause" is a command, "pause the movie" is
+not. Each intent accepts the natural phrasings people use; filler such as
+"okay", "please" or "now" around a phrase is ignored. The same phrase table
+feeds the recognizers' grammars, so what can be heard is exactly what can be
+understood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.routine import Routine
+
+INTENTS = (
+    "start_routine",
+    "start_stretch",
+    "pause",
+    "resume",
+    "next",
+    "previous",
+    "repeat",
+    "stop",
+    "time_left",
+    "whats_next",
+    "help",
+    "pain",
+)
+
+PHRASES: dict[str, tuple[str, ...]] = {
+    "start_routine": (
+        "start my foot stretches", "start my stretches", "start the stretches",
+        "start foot stretches", "start the foot stretches", "start stretching",
+        "start the routine", "start my routine", "begin my stretches",
+        "begin the stretches", "let's do my stretches", "let's do my foot stretches",
+        "let's start", "let's begin", "start", "begin", "foot stretches",
+        "start again", "start over",
+    ),
+    "pause": (
+        "pause", "wait", "hold on", "hang on", "one moment", "just a moment",
+        "wait a moment", "wait a second", "wait a minute", "give me a moment",
+        "give me a minute", "give me a second", "pause it", "pause please",
+        "pause the stretch", "pause the stretches", "stop for a moment",
+    ),
+    "resume": (
+        "continue", "resume", "keep going", "go on", "carry on", "i'm ready",
+        "ready", "unpause", "let's continue", "let's go", "go ahead", "okay go",
+        "yes continue", "continue please", "start again from here",
+    ),
+    "next": (
+        "skip", "next", "next one", "next stretch", "skip this", "skip this one",
+        "skip it", "skip that", "move on", "skip this stretch", "the next one",
+    ),
+    "previous": (
+        "go back", "back", "previous", "previous stretch", "previous one",
+        "the one before", "back one", "last stretch", "go back one",
+    ),
+    "repeat": (
+        "repeat", "repeat that", "say that again", "say again", "pardon",
+        "come again", "what did you say", "again please", "repeat please",
+        "sorry what", "one more time",
+    ),
+    "stop": (
+        "stop", "i'm done", "cancel", "that's enough", "finish", "quit",
+        "stop the stretches", "stop stretching", "stop the routine", "enough",
+        "i'm finished", "end the routine", "stop now", "no more", "i want to stop",
+    ),
+    "time_left": (
+        "how much time is left", "how much time left", "how much longer",
+        "how long left", "time left", "how long is left", "how many seconds",
+        "how many seconds left", "how long to go", "how much longer to go",
+        "how much is left",
+    ),
+    "whats_next": (
+        "what's next", "what comes next", "what is after this", "what's after this",
+        "what's the next one", "what's the next stretch", "which one is next",
+    ),
+    "help": (
+        "help", "what can i say", "what can you do", "help me", "commands",
+        "what are the commands", "how does this work",
+    ),
+    "pain": (
+        "ouch", "ow", "that hurts", "it hurts", "ouch that hurts", "this hurts",
+        "too much", "that's too much", "it's painful", "that's painful", "owww",
+        "my back hurts", "ow ow",
+    ),
+}
+
+STRETCH_VERBS = ("start", "begin", "do", "let's do", "go to", "start with", "switch to")
+
+_CONTRACTIONS = {
+    "what's": "what is", "that's": "that is", "it's": "it is", "let's": "let us",
+    "i'm": "i am", "don't": "do not", "can't": "cannot", "you're": "you are",
+}
+_FILLERS_BEFORE = ("okay", "ok", "alright", "all right", "please", "um", "uh", "hey", "so",
+                   "now", "and", "coach", "footstretch", "foot stretch")
+_FILLERS_AFTER = ("please", "now", "thanks", "thank you", "okay", "ok", "coach")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the person asked for, with the stretch id for `start_stretch`."""
+
+    name: str
+    stretch: str | None = None
+    text: str = field(default="", compare=False)
+    """The words it was parsed from, for the timeline."""
+
+    @property
+    def slots(self) -> dict[str, str]:
+        """The slots as the timeline and `recognize --json` print them."""
+        return {"stretch": self.stretch} if self.stretch else {}
+
+
+def normalize(text: str) -> str:
+    """Lower-case, expand contractions, drop punctuation and filler words."""
+    words = text.lower().replace("’", "'")
+    words = re.sub(r"[^a-z' ]+", " ", words)
+    tokens = [_CONTRACTIONS.get(token, token) for token in words.split()]
+    phrase = " ".join(token.strip("'") for token in tokens if token.strip("'"))
+    changed = True
+    while changed and phrase:
+        changed = False
+        for filler in _FILLERS_BEFORE:
+            if phrase.startswith(filler + " "):
+                phrase, changed = phrase[len(filler) + 1:], True
+        for filler in _FILLERS_AFTER:
+            if phrase.endswith(" " + filler):
+                phrase, changed = phrase[: -len(filler) - 1], True
+    return phrase
+
+
+class IntentParser:
+    """Maps a whole utterance to an `Intent`, or to nothing when it is not a command."""
+
+    def __init__(self, routine: Routine) -> None:
+        self._table: dict[str, Intent] = {}
+        for name, phrases in PHRASES.items():
+            for phrase in phrases:
+                self._table.setdefault(normalize(phrase), Intent(name))
+        for stretch in routine.stretches:
+            for alias in (stretch.name, *stretch.aliases):
+                for form in _stretch_forms(alias):
+                    self._table.setdefault(normalize(form), Intent("start_stretch", stretch.id))
+
+    def parse(self, text: str) -> Intent | None:
+        """The intent of `text`, or None when it is not exactly a command."""
+        phrase = normalize(text)
+        found = self._table.get(phrase)
+        if found is None:
+            return None
+        return Intent(found.name, found.stretch, text=text)
+
+    def phrases(self) -> dict[str, Intent]:
+        """Every normalized phrase this parser accepts, for building grammars."""
+        return dict(self._table)
+
+
+def _stretch_forms(alias: str) -> list[str]:
+    bare = alias.removeprefix("the ")
+    forms = [bare, f"the {bare}"]
+    for verb in STRETCH_VERBS:
+        forms += [f"{verb} {bare}", f"{verb} the {bare}"]
+    return forms
