@@ -1,0 +1,1 @@
+"""Audio in and out through sounddevice (PortAudio, ALSA on the Pi)."""
