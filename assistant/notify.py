@@ -66,6 +66,7 @@ class Notifier:
             self._socket = None
 
     def __enter__(self) -> Notifier:
+        """Use as a context manager that closes the socket on exit."""
         return self
 
     def __exit__(
@@ -74,6 +75,7 @@ class Notifier:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        """Close the socket."""
         self.close()
 
     def _send(self, field: str | None, status: str | None = None) -> None:
