@@ -223,7 +223,9 @@ def open_gpio(
         # line below says what matters.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            button = BedsideButton(button_pin, on_edge=on_edge, pin_factory=pin_factory, clock=clock)
+            button = BedsideButton(
+                button_pin, on_edge=on_edge, pin_factory=pin_factory, clock=clock
+            )
             led = StatusLed(led_pin, pin_factory=pin_factory, clock=clock, scale=scale)
     except failures as error:
         if button is not None:
