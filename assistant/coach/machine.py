@@ -243,7 +243,7 @@ class Coach:
             self._offer = None
             self._clear_agenda()
             self.state = State.IDLE
-            return [self._answer("Okay."), Led(LedPattern.IDLE)]
+            return [self._answer(prompts.OKAY), Led(LedPattern.IDLE)]
         if self.state not in _IN_ROUTINE:
             return [self._answer(prompts.NOT_STARTED)]
         out = self._cut_hold()
@@ -413,9 +413,10 @@ class Coach:
 
     def _abandon(self, at: float) -> list[Action]:
         """A pause that went on too long: end quietly, the person has likely dozed off."""
+        out = self._cut_hold()
         self._clear_agenda()
         self.state = State.IDLE
-        return [Led(LedPattern.IDLE), RoutineEnd(completed=False, reason="abandoned")]
+        return out + [Led(LedPattern.IDLE), RoutineEnd(completed=False, reason="abandoned")]
 
     # ---- pause, resume, jumps ----------------------------------------------------------
 

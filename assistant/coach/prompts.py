@@ -43,6 +43,7 @@ HELP_ACTIVE = (
 NO_MICROPHONE = "I can't hear the microphone right now. The button still works."
 MICROPHONE_BACK = "I can hear you again."
 WELL_DONE_REST = "Good. Rest for a moment."
+OKAY = "Okay."
 NOTHING_TO_REPEAT = HELP_IDLE
 
 
@@ -133,7 +134,7 @@ def all_prompts(routine: Routine) -> list[str]:
         WELCOME, STARTING_NOW, PAUSED, ALREADY_PAUSED, RESUMED, STOPPED, EASE_OUT,
         REST_A_MOMENT, NOT_STARTED, NOTHING_TO_CONTINUE, ALREADY_GOING, NOT_HOLDING_YET,
         SKIPPING, GOING_BACK, LAST_ONE, HELP_IDLE, HELP_ACTIVE, NO_MICROPHONE,
-        MICROPHONE_BACK, WELL_DONE_REST, routine.finish, idle_first(routine),
+        MICROPHONE_BACK, WELL_DONE_REST, OKAY, routine.finish, idle_first(routine),
     ]
     texts += [count_word(n) for n in range(1, COUNTDOWN_LONG + 1)]
     count = len(routine.stretches)

@@ -38,8 +38,9 @@ def test_a_paused_hold_keeps_its_remaining_time_to_the_millisecond():
 def test_pause_says_so_and_nothing_happens_until_resumed():
     records = simulate(START, (TOWEL_RIGHT + 5, "hold on"))
     later = [r for r in records if r["t"] > TOWEL_RIGHT + 5 and r["type"] != "led"]
-    assert [r["type"] for r in later] == ["routine_end"]  # the pause times out after half an hour
-    assert later[0]["reason"] == "abandoned" and later[0]["t"] == TOWEL_RIGHT + 5 + 1800
+    assert [r["type"] for r in later] == ["hold_end", "routine_end"]  # a pause times out after half an hour
+    assert later[0]["completed"] is False
+    assert later[1]["reason"] == "abandoned" and later[1]["t"] == TOWEL_RIGHT + 5 + 1800
     assert "Paused. Say continue, or press the button, when you're ready." in said(records)
 
 

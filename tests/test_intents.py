@@ -1,0 +1,81 @@
+"""Text to intent: natural phrasings in, near misses out."""
+
+import pytest
+
+from assistant.routine import default_routine
+from assistant.speech.intents import IntentParser, normalize
+
+PARSER = IntentParser(default_routine())
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("Start my foot stretches", "start_routine"),
+        ("okay, let's begin", "start_routine"),
+        ("Pause.", "pause"),
+        ("wait", "pause"),
+        ("hold on", "pause"),
+        ("hang on please", "pause"),
+        ("keep going", "resume"),
+        ("Continue", "resume"),
+        ("carry on", "resume"),
+        ("skip", "next"),
+        ("next one", "next"),
+        ("go back", "previous"),
+        ("repeat that", "repeat"),
+        ("say that again please", "repeat"),
+        ("stop", "stop"),
+        ("I'm done", "stop"),
+        ("cancel", "stop"),
+        ("that's enough", "stop"),
+        ("How much time is left?", "time_left"),
+        ("how much longer", "time_left"),
+        ("what's next", "whats_next"),
+        ("help", "help"),
+        ("what can I say", "help"),
+        ("Ouch!", "pain"),
+        ("that hurts", "pain"),
+    ],
+)
+def test_natural_phrasings(text, intent):
+    parsed = PARSER.parse(text)
+    assert parsed is not None and parsed.name == intent
+    assert parsed.text == text
+
+
+@pytest.mark.parametrize(
+    "text, stretch",
+    [
+        ("start ankle circles", "ankle_circles"),
+        ("let's do the towel stretch", "towel_stretch"),
+        ("tennis ball", "foot_massage"),
+        ("start toe walking", "toe_walk"),
+        ("do the heel stretch", "heel_stretch"),
+        ("begin the toe stretch", "toe_stretch"),
+    ],
+)
+def test_stretches_by_their_aliases(text, stretch):
+    parsed = PARSER.parse(text)
+    assert parsed.name == "start_stretch" and parsed.slots == {"stretch": stretch}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pause the movie", "go back to sleep", "start the car", "stop it you two", "", "   ",
+     "I walked on my toes yesterday", "next week we should stretch", "can you wait for me downstairs"],
+)
+def test_a_command_is_the_whole_utterance(text):
+    assert PARSER.parse(text) is None
+
+
+def test_normalize_expands_contractions_and_drops_filler():
+    assert normalize("OK, what's next now?") == "what is next"
+    assert normalize("Hey coach, pause please!") == "pause"
+
+
+def test_every_intent_has_several_phrasings():
+    counts = {}
+    for intent in PARSER.phrases().values():
+        counts[intent.name] = counts.get(intent.name, 0) + 1
+    assert all(count >= 3 for count in counts.values()) and len(counts) == 12
