@@ -144,7 +144,7 @@ def parse_settings(doc: TomlFile) -> Settings:
     sections: dict[str, Any] = {}
     for section, raw in doc.data.items():
         if section not in _SECTIONS:
-            raise doc.error(None, section, f"unknown section (allowed: {', '.join(_SECTIONS)})")
+            raise doc.error(section, None, f"unknown section (allowed: {', '.join(_SECTIONS)})")
         if not isinstance(raw, dict):
             raise doc.error(None, section, "must be a [table]")
         factory = _SECTIONS[section]
