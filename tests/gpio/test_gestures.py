@@ -12,7 +12,9 @@ from assistant.gpio.gestures import GestureDetector
 PRESS, LONG, DOUBLE = Gesture.PRESS, Gesture.LONG, Gesture.DOUBLE
 
 
-def feed(detector: GestureDetector, edges: list[tuple[float, bool]], until: float) -> list[Gesture]:
+def feed(
+    detector: GestureDetector, edges: list[tuple[float, bool]], until: float
+) -> list[Gesture]:
     """Feed edges in order, then let time run to `until`."""
     gestures: list[Gesture] = []
     for at, pressed in edges:
@@ -130,7 +132,9 @@ def expected_gestures(presses: list[tuple[float, float]]) -> list[Gesture]:
     return gestures
 
 
-def edges_of(presses: list[tuple[float, float]], bounces: list[list[float]]) -> list[tuple[float, bool]]:
+def edges_of(
+    presses: list[tuple[float, float]], bounces: list[list[float]]
+) -> list[tuple[float, bool]]:
     """Clean press/release edges, each followed by a short burst of contact bounce."""
     edges: list[tuple[float, bool]] = []
     now = 1.0
