@@ -19,6 +19,10 @@ from pathlib import Path
 SYSTEM_ALSA_CONF = "/usr/share/alsa/alsa.conf"
 SAMPLE_RATE = 16000
 """The rate `capture.raw` is written at and read back at (16-bit mono)."""
+TRAILING_SILENCE = b"\0\0" * SAMPLE_RATE
+"""Past the end of its input file the plugin repeats the last period it read,
+so the capture always ends with a second of silence: the microphone then hears
+silence forever instead of the last syllable over and over."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ def make_virtual_card(directory: str | Path, capture_pcm: bytes = b"") -> Virtua
         playback=directory / "playback.raw",
         capture=directory / "capture.raw",
     )
-    card.capture.write_bytes(capture_pcm)
+    card.capture.write_bytes(capture_pcm + TRAILING_SILENCE)
     card.playback.write_bytes(b"")
     system = os.environ.get("FOOTSTRETCH_SYSTEM_ALSA_CONF", SYSTEM_ALSA_CONF)
     card.config.write_text(
