@@ -47,7 +47,8 @@ class Audio:
     def write_wav(self, path: str | Path) -> Path:
         """Write a 16-bit mono WAV file."""
         path = Path(path)
-        with wave.open(str(path), "wb") as out:
+        # wave.open(path) leaves a half-built writer behind when the file cannot be created.
+        with open(path, "wb") as file, wave.open(file, "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
             out.setframerate(self.rate)

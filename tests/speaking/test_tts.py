@@ -1,0 +1,81 @@
+"""Real piper synthesis with the bundled voice, the speaking rate, and falling back to it."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.audio.clip import Audio
+from assistant.errors import InputError
+from assistant.speech.tts import DEFAULT_VOICE, PEAK_LEVEL, Voice, bundled_voice_files, length_scale_for
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_bundled_voice_speaks_a_prompt(voice: Voice) -> None:
+    audio = voice.synthesize("Start ankle circles.")
+    assert voice.name == DEFAULT_VOICE and audio.rate == 22050
+    assert 0.6 < audio.duration < 3.0
+    samples = audio.samples.astype(np.int32)
+    assert np.sqrt(np.mean(samples**2)) > 1000  # clearly audible
+    assert np.abs(samples).max() <= PEAK_LEVEL * 32767 + 1  # headroom: never clipped
+
+
+def test_two_sentences_are_separated_by_a_pause(voice: Voice) -> None:
+    one = voice.synthesize("Relax.")
+    two = voice.synthesize("Relax. Relax.")
+    assert two.duration > 2 * one.duration + 0.2
+
+
+def test_a_slower_rate_speaks_more_slowly(voice: Voice) -> None:
+    text = "Hold the stretch and breathe slowly."
+    normal = voice.synthesize(text, length_scale=length_scale_for(1.0))
+    slow = voice.synthesize(text, length_scale=length_scale_for(0.7))
+    assert slow.duration > 1.25 * normal.duration
+
+
+@pytest.mark.parametrize("rate", [0.2, 3.0])
+def test_an_unreasonable_rate_is_refused(rate: float) -> None:
+    with pytest.raises(InputError, match="rate"):
+        length_scale_for(rate)
+
+
+def test_empty_text_is_refused(voice: Voice) -> None:
+    with pytest.raises(InputError):
+        voice.synthesize("   ")
+
+
+def test_a_missing_voice_falls_back_to_the_default_and_says_why(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        voice = Voice.load("en_GB-nobody-medium", tmp_path)
+    assert voice.name == DEFAULT_VOICE
+    assert "en_GB-nobody-medium is not installed" in caplog.text
+    assert "footstretch voices fetch en_GB-nobody-medium" in caplog.text
+    assert isinstance(voice.synthesize("Okay."), Audio)
+
+
+def test_a_corrupt_voice_falls_back_to_the_default_and_says_why(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    model, config = bundled_voice_files()
+    (tmp_path / "en_US-broken-medium.onnx").write_bytes(model.read_bytes()[:200_000])  # a cut-off download
+    shutil.copy(config, tmp_path / "en_US-broken-medium.onnx.json")
+    with caplog.at_level(logging.WARNING):
+        voice = Voice.load("en_US-broken-medium", tmp_path)
+    assert voice.name == DEFAULT_VOICE
+    assert "en_US-broken-medium" in caplog.text and "corrupt" in caplog.text
+
+
+def test_an_installed_voice_is_loaded_by_name(tmp_path: Path) -> None:
+    model, config = bundled_voice_files()
+    shutil.copy(model, tmp_path / "en_US-copy-medium.onnx")
+    shutil.copy(config, tmp_path / "en_US-copy-medium.onnx.json")
+    voice = Voice.load("en_US-copy-medium", tmp_path)
+    assert voice.name == "en_US-copy-medium"
+    assert voice.synthesize("Next.").duration > 0.2
