@@ -1,0 +1,113 @@
+"""pocketsphinx backend: a JSGF grammar of the commands checked by a free-form pass.
+
+A grammar decoder forces any sound onto some command ("start the car" comes
+out as "start the toe walk"), so each utterance is also decoded with the
+wheel's general English language model. The confidence is how closely the
+phones of the two readings agree: a real command reads the same both ways,
+other talk does not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from assistant.errors import ModelError
+from assistant.speech.backends import Decoded
+from assistant.speech.intents import normalize
+
+logger = logging.getLogger(__name__)
+
+EXTRA_PRONUNCIATIONS = {"owww": "AW", "unpause": "AH N P AO Z", "footstretch": "F UH T S T R EH CH"}
+"""Command words missing from the CMU dictionary the wheel ships."""
+
+
+class PocketsphinxDecoder:
+    """Grammar decoding with pocketsphinx's bundled en-us model, verified by its LM."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, model_dir: Path | None = None) -> None:
+        from pocketsphinx import Decoder, get_model_path
+
+        base = Path(model_dir) if model_dir else Path(get_model_path()) / "en-us"
+        settings = {
+            "hmm": str(base / "en-us"),
+            "dict": str(base / "cmudict-en-us.dict"),
+            "loglevel": "FATAL",
+            # Real microphones never give digital silence; dither keeps synthetic
+            # or gated audio from breaking the log-energy features.
+            "dither": True,
+        }
+        try:
+            self._grammar = Decoder(lm=None, **settings)
+            self._free = Decoder(lm=str(base / "en-us.lm.bin"), **settings)
+        except (RuntimeError, ValueError) as error:
+            raise ModelError(f"cannot load the pocketsphinx model in {base}: {error}") from error
+        for word, phones in EXTRA_PRONUNCIATIONS.items():
+            if not self._grammar.lookup_word(word):
+                self._grammar.add_word(word, phones, True)
+        self._phrases: frozenset[str] = frozenset()
+        self._searches: dict[frozenset[str], str] = {}
+        self._closed = False
+
+    def set_phrases(self, phrases: Iterable[str]) -> None:
+        """Listen only for these phrases; phrases with unknown words are dropped with a log line."""
+        wanted = frozenset(phrases)
+        if wanted == self._phrases:
+            return
+        if wanted not in self._searches:
+            known = sorted(p for p in wanted if all(self._grammar.lookup_word(w) for w in p.split()))
+            if missing := sorted(wanted - set(known)):
+                logger.info("pocketsphinx cannot hear (words not in its dictionary): %s", ", ".join(missing))
+            if not known:
+                raise ModelError("none of the command phrases can be spoken with the pocketsphinx dictionary")
+            name = f"g{len(self._searches)}"
+            body = " | ".join(known)
+            self._grammar.add_jsgf_string(name, f"#JSGF V1.0;\ngrammar {name};\npublic <c> = {body} ;\n")
+            self._searches[wanted] = name
+        self._grammar.activate_search(self._searches[wanted])
+        self._phrases = wanted
+
+    def start(self) -> None:
+        """Begin an utterance on both passes."""
+        self._grammar.start_utt()
+        self._free.start_utt()
+
+    def accept(self, pcm: bytes) -> None:
+        """Decode more audio on both passes."""
+        self._grammar.process_raw(pcm)
+        self._free.process_raw(pcm)
+
+    def finish(self) -> Decoded:
+        """End the utterance; the confidence is the phone agreement of the two passes."""
+        self._grammar.end_utt()
+        self._free.end_utt()
+        forced = self._grammar.hyp()
+        text = forced.hypstr if forced is not None else ""
+        if text not in self._phrases:
+            # The grammar search ran out of audio before a final state: no command.
+            return Decoded("", 0.0)
+        free = self._free.hyp()
+        heard = normalize(free.hypstr) if free is not None else ""
+        return Decoded(text, self._agreement(text, heard))
+
+    def _agreement(self, text: str, heard: str) -> float:
+        ours, theirs = self._phones(text), self._phones(heard)
+        if not ours or not theirs:
+            return 0.0
+        return difflib.SequenceMatcher(None, ours, theirs, autojunk=False).ratio()
+
+    def _phones(self, text: str) -> list[str]:
+        phones: list[str] = []
+        for word in text.split():
+            phones += (self._grammar.lookup_word(word) or "").split()
+        return phones
+
+    def close(self) -> None:
+        """Drop the decoders; idempotent."""
+        if not self._closed:
+            self._closed = True
+            del self._grammar, self._free

@@ -1,0 +1,181 @@
+"""From 16 kHz audio to `HeardCommand`s: VAD endpointing, a decoder, and rejection.
+
+A command is the whole utterance. An utterance becomes a command only when
+the decoder's grammar reading is one of the accepted phrases, its confidence
+clears the backend's threshold, and it is short enough to be a command rather
+than talk that happens to contain one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import ModelError
+from assistant.speech.backends import Decoder
+from assistant.speech.intents import Intent, IntentParser
+from assistant.speech.vad import RATE, Endpointer
+
+logger = logging.getLogger(__name__)
+
+VOSK_MODEL = "vosk-model-small-en-us-0.15"
+MIN_CONFIDENCE = {"pocketsphinx": 0.6, "vosk": 0.5}
+"""Per backend, the confidence below which an utterance is not a command (see benchmarks)."""
+MAX_COMMAND_SECONDS = 3.5
+"""Longer utterances are talk: the longest command phrase takes about two seconds."""
+
+
+@dataclass(frozen=True)
+class HeardCommand:
+    """A command heard in the stream, with where it was and how sure the decoder is."""
+
+    intent: Intent
+    text: str
+    start: float
+    """Seconds from the start of the stream."""
+    end: float
+    confidence: float
+
+
+def data_dir() -> Path:
+    """Where models live: `$FOOTSTRETCH_DATA_DIR`, else ~/.local/share/footstretch/models."""
+    configured = os.environ.get("FOOTSTRETCH_DATA_DIR")
+    if configured:
+        return Path(configured)
+    return Path.home() / ".local" / "share" / "footstretch" / "models"
+
+
+def default_vosk_model_dir() -> Path:
+    """The vosk English model's directory in the data dir."""
+    return data_dir() / VOSK_MODEL
+
+
+class CommandListener:
+    """Fed 16 kHz int16 mono audio, returns the commands completed by it."""
+
+    def __init__(self, decoder: Decoder, phrases: Mapping[str, Intent], *,
+                 min_confidence: float | None = None, endpointer: Endpointer | None = None,
+                 max_seconds: float = MAX_COMMAND_SECONDS) -> None:
+        self._decoder = decoder
+        self._table = dict(phrases)
+        self._threshold = MIN_CONFIDENCE.get(decoder.name, 0.5) if min_confidence is None else min_confidence
+        self._vad = endpointer or Endpointer()
+        self._max_seconds = max_seconds
+        self._start = 0.0
+        self._length = 0.0
+        self._listening: frozenset[str] | None = None
+        self._decoder.set_phrases(self._table)
+
+    @property
+    def backend(self) -> str:
+        """Which decoder is listening ("vosk" or "pocketsphinx")."""
+        return self._decoder.name
+
+    def listen_for(self, intents: frozenset[str] | None) -> None:
+        """Hear only phrases of these intents (None: all), from the next utterance on."""
+        self._listening = intents
+        if not self._vad.in_speech:
+            self._apply_grammar()
+
+    def _apply_grammar(self) -> None:
+        wanted = self._listening
+        phrases = [p for p, intent in self._table.items() if wanted is None or intent.name in wanted]
+        self._decoder.set_phrases(phrases)
+
+    def reset(self) -> None:
+        """Drop any utterance in progress (for example while the coach is speaking)."""
+        if self._vad.in_speech:
+            self._decoder.finish()
+        self._vad.reset()
+        self._apply_grammar()
+
+    def feed(self, frames: np.ndarray) -> list[HeardCommand]:
+        """Take 16 kHz int16 mono samples; return the commands whose utterance just ended."""
+        heard: list[HeardCommand] = []
+        for event in self._vad.feed(frames):
+            heard += self._on(event.kind, event.audio, event.time)
+        return heard
+
+    def flush(self) -> list[HeardCommand]:
+        """End the stream: decide on an utterance still open."""
+        heard: list[HeardCommand] = []
+        for event in self._vad.flush():
+            heard += self._on(event.kind, event.audio, event.time)
+        return heard
+
+    def _on(self, kind: str, audio: np.ndarray, time: float) -> list[HeardCommand]:
+        if kind == "start":
+            self._apply_grammar()
+            self._decoder.start()
+            self._start, self._length = time, 0.0
+        if kind in ("start", "speech"):
+            self._length += len(audio) / RATE
+            self._decoder.accept(audio.tobytes())
+            return []
+        decoded = self._decoder.finish()
+        spoken = time - self._start
+        intent = self._table.get(decoded.text)
+        if intent is None or decoded.confidence < self._threshold or spoken > self._max_seconds:
+            logger.debug("not a command: %r (confidence %.2f, %.1f s)", decoded.text, decoded.confidence, spoken)
+            return []
+        if self._listening is not None and intent.name not in self._listening:
+            return []
+        named = Intent(intent.name, intent.stretch, text=decoded.text)
+        return [HeardCommand(named, decoded.text, round(self._start, 3), round(time, 3), round(decoded.confidence, 3))]
+
+    def close(self) -> None:
+        """Free the decoder; idempotent."""
+        self._decoder.close()
+
+    def __enter__(self) -> CommandListener:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_decoder(backend: str = "auto", model_dir: Path | None = None) -> Decoder:
+    """The decoder `backend` names; "auto" prefers vosk when its model loads."""
+    if backend not in ("auto", "vosk", "pocketsphinx"):
+        raise ModelError(f"unknown speech backend {backend!r} (use auto, vosk or pocketsphinx)")
+    from assistant.speech.backends.pocketsphinx import PocketsphinxDecoder
+    from assistant.speech.backends.vosk import VoskDecoder
+
+    vosk_dir = Path(model_dir) if model_dir else default_vosk_model_dir()
+    if backend == "vosk":
+        return VoskDecoder(vosk_dir)
+    if backend == "pocketsphinx":
+        return PocketsphinxDecoder(model_dir if model_dir else None)
+    if vosk_dir.is_dir():
+        try:
+            decoder = VoskDecoder(vosk_dir)
+        except ModelError as error:
+            logger.warning("%s; using pocketsphinx instead", error)
+        else:
+            logger.info("hearing commands with vosk (%s)", vosk_dir)
+            return decoder
+    logger.info(
+        "hearing commands with pocketsphinx (no vosk model in %s); for better accuracy run "
+        "`footstretch models fetch %s`", vosk_dir, VOSK_MODEL,
+    )
+    return PocketsphinxDecoder()
+
+
+def open_listener(backend: str = "auto", model_dir: Path | None = None, routine=None) -> CommandListener:  # noqa: ANN001 - Routine, imported lazily
+    """A listener for every command of `routine` (default routine when None)."""
+    if routine is None:
+        from assistant.routine.model import default_routine
+
+        routine = default_routine()
+    phrases: Mapping[str, Intent] = IntentParser(routine).phrases()
+    return CommandListener(open_decoder(backend, model_dir), phrases)
+
+
+def phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[str, Intent]:
+    """A phrase → Intent table from (phrase, intent name) pairs, for other languages and tests."""
+    return {phrase: Intent(name) for phrase, name in pairs}

@@ -1,0 +1,96 @@
+"""Endpointing: cut a 16 kHz stream into utterances with webrtcvad.
+
+A command is acted on as soon as the person stops speaking, so the end of an
+utterance is declared after a short run of non-speech frames. A little audio
+from before the onset is kept, because the first consonant ("s" of "stop")
+is quiet and often judged non-speech.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+
+import numpy as np
+import webrtcvad
+
+RATE = 16000
+FRAME = 480
+"""Samples per VAD frame (30 ms, one of the three sizes webrtcvad accepts)."""
+
+
+@dataclass(frozen=True)
+class VadEvent:
+    """What the endpointer saw in one frame: speech began, continued or ended."""
+
+    kind: str
+    """"start" (with the pre-roll audio), "speech", or "end"."""
+    audio: np.ndarray
+    time: float
+    """Seconds in the stream at the start of `audio` (for "end": where speech stopped)."""
+
+
+class Endpointer:
+    """Feeds 30 ms frames to webrtcvad and reports utterance start, audio and end."""
+
+    def __init__(self, aggressiveness: int = 3, onset_frames: int = 3, hangover_frames: int = 7,
+                 preroll_frames: int = 10) -> None:
+        self._vad = webrtcvad.Vad(aggressiveness)
+        self._onset = onset_frames
+        self._hangover = hangover_frames
+        self._history: collections.deque[tuple[np.ndarray, bool]] = collections.deque(maxlen=preroll_frames)
+        self._pending = np.zeros(0, np.int16)
+        self._frames_seen = 0
+        self._in_speech = False
+        self._silent_run = 0
+        self._last_voiced_end = 0.0
+
+    @property
+    def in_speech(self) -> bool:
+        """True between a reported start and its end."""
+        return self._in_speech
+
+    def reset(self) -> None:
+        """Forget any partial utterance (the stream position keeps counting)."""
+        self._history.clear()
+        self._in_speech = False
+        self._silent_run = 0
+
+    def feed(self, samples: np.ndarray) -> list[VadEvent]:
+        """Take any number of 16 kHz int16 samples; return the events they complete."""
+        data = np.concatenate([self._pending, np.asarray(samples, dtype=np.int16).ravel()])
+        whole = len(data) // FRAME * FRAME
+        self._pending = data[whole:]
+        events: list[VadEvent] = []
+        for offset in range(0, whole, FRAME):
+            events += self._frame(data[offset: offset + FRAME])
+        return events
+
+    def flush(self) -> list[VadEvent]:
+        """End an utterance still open at the end of a stream."""
+        if not self._in_speech:
+            return []
+        self.reset()
+        return [VadEvent("end", np.zeros(0, np.int16), self._last_voiced_end)]
+
+    def _frame(self, frame: np.ndarray) -> list[VadEvent]:
+        start = self._frames_seen * FRAME / RATE
+        self._frames_seen += 1
+        voiced = self._vad.is_speech(frame.tobytes(), RATE)
+        if voiced:
+            self._last_voiced_end = start + FRAME / RATE
+        if self._in_speech:
+            self._silent_run = 0 if voiced else self._silent_run + 1
+            if self._silent_run >= self._hangover:
+                self.reset()
+                return [VadEvent("speech", frame, start), VadEvent("end", np.zeros(0, np.int16), self._last_voiced_end)]
+            return [VadEvent("speech", frame, start)]
+        self._history.append((frame, voiced))
+        recent = [flag for _, flag in list(self._history)[-self._onset:]]
+        if len(recent) == self._onset and all(recent):
+            audio = np.concatenate([chunk for chunk, _ in self._history])
+            begins = start + FRAME / RATE - len(audio) / RATE
+            self._history.clear()
+            self._in_speech, self._silent_run = True, 0
+            return [VadEvent("start", audio, begins)]
+        return []
