@@ -41,6 +41,7 @@ from assistant.coach.messages import (
 )
 from assistant.config import Settings
 from assistant.errors import DeviceError, ModelError
+from assistant.hearing import device_setting
 from assistant.routine import Routine
 from assistant.timeline import Timeline
 
@@ -276,7 +277,7 @@ class Service:
             logger.error("no voice could be loaded (%s); going on with the LED only", error)
             return None
         cache = PromptCache(voice, self.places.cache / "prompts", length_scale=length_scale_for(self.settings.voice.rate))
-        device = _device(self.settings.audio.output_device)
+        device = device_setting(self.settings.audio.output_device)
         try:
             speaker = Speaker(device, volume=self._policy)
         except DeviceError as error:
@@ -365,13 +366,6 @@ class Service:
                 logger.info("ignored %r heard while speaking", command.text)
                 return
         self.post(Heard(command.intent, source="voice"))
-
-
-def _device(spec: str) -> int | str | None:
-    """A device setting: empty for the default, digits for an index, else part of a name."""
-    if not spec:
-        return None
-    return int(spec) if spec.isdigit() else spec
 
 
 def _clock_time(text: str) -> Any:

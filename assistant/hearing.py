@@ -1,0 +1,137 @@
+"""The service's ears: the microphone, kept open through unplugs, and the recognizer.
+
+PortAudio's callback only copies frames into a queue. A worker thread feeds
+them to the `CommandListener` (VAD, then the decoder) and reports commands;
+a supervisor thread reopens the microphone by name whenever it is missing or
+its stream died, so a USB microphone that comes back with a new card number
+is heard again without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import DeviceError
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 2.0
+"""How often a missing microphone is looked for again."""
+MAX_QUEUED_SECONDS = 10.0
+"""Audio waiting for the decoder beyond this is dropped, oldest first."""
+VOSK_MODEL = "vosk-model-small-en-us-0.15"
+
+
+def vosk_model_dir(settings: Any, data_dir: Path) -> Path:
+    """The vosk model directory the settings ask for."""
+    if settings.speech.vosk_model:
+        return Path(settings.speech.vosk_model)
+    return data_dir / "models" / VOSK_MODEL
+
+
+class Ears:
+    """Listens for commands and reports them with `on_command` (from a worker thread)."""
+
+    def __init__(
+        self,
+        *,
+        settings: Any,
+        routine: Any,
+        places: Any,
+        on_command: Callable[[Any], None],
+        on_problem: Callable[[str, bool], None],
+        speed: float | None = None,
+    ) -> None:
+        from assistant.audio.pacing import Pacer
+        from assistant.speech.listener import open_listener
+
+        self._listener = open_listener(
+            settings.speech.backend, vosk_model_dir(settings, places.data), routine
+        )
+        self._device = device_setting(settings.audio.input_device)
+        self._on_command = on_command
+        self._on_problem = on_problem
+        self._pacer = Pacer(16000, speed) if speed else None
+        self._frames: queue.Queue[Any] = queue.Queue()
+        self._queued = 0
+        self._closed = threading.Event()
+        self._microphone: Any = None
+        self._missing = False
+        self._worker = threading.Thread(target=self._decode, name="ears-decode", daemon=True)
+        self._supervisor = threading.Thread(target=self._supervise, name="ears-microphone", daemon=True)
+        self._worker.start()
+        self._supervisor.start()
+
+    def listen_for(self, intents: frozenset[str]) -> None:
+        """Only report these intents from now on."""
+        self._listener.listen_for(intents)
+
+    def close(self) -> None:
+        """Close the microphone and stop both threads; safe to call twice."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        self._frames.put(None)
+        self._supervisor.join(timeout=2)
+        if self._microphone is not None:
+            self._microphone.close()
+        self._worker.join(timeout=2)
+
+    # ---- threads ------------------------------------------------------------
+
+    def _on_audio(self, frames: Any) -> None:
+        """PortAudio's thread: copy and hand over, nothing else (pacing only on the virtual card)."""
+        if self._pacer is not None:
+            self._pacer.wait(len(frames))
+        if self._queued > MAX_QUEUED_SECONDS * 16000:
+            return
+        self._queued += len(frames)
+        self._frames.put(frames.copy())
+
+    def _decode(self) -> None:
+        while (frames := self._frames.get()) is not None:
+            self._queued -= len(frames)
+            try:
+                commands = self._listener.feed(frames)
+            except Exception:  # noqa: BLE001 - a decoder hiccup must not deafen the service
+                logger.exception("the recognizer failed on a block of audio; listening on")
+                self._listener.reset()
+                continue
+            for command in commands:
+                logger.info("heard %r -> %s (%.2f)", command.text, command.intent.name, command.confidence)
+                self._on_command(command)
+
+    def _supervise(self) -> None:
+        from assistant.audio.capture import Microphone
+
+        while not self._closed.is_set():
+            if self._microphone is None or not self._microphone.alive:
+                if self._microphone is not None:
+                    self._microphone.close()
+                    self._microphone = None
+                    logger.warning("the microphone stopped; looking for it again")
+                try:
+                    self._microphone = Microphone(self._device, on_audio=self._on_audio)
+                except DeviceError as error:
+                    if not self._missing:
+                        logger.error("no microphone (%s); retrying every %.0f s", error, RETRY_SECONDS)
+                        self._missing = True
+                        self._on_problem("microphone", True)
+                else:
+                    if self._missing:
+                        logger.info("the microphone is back")
+                        self._missing = False
+                        self._on_problem("microphone", False)
+            self._closed.wait(RETRY_SECONDS)
+
+
+def device_setting(spec: str) -> int | str | None:
+    """A device setting: empty for the default, digits for an index, else part of a name."""
+    if not spec:
+        return None
+    return int(spec) if spec.isdigit() else spec
