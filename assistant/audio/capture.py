@@ -1,0 +1,127 @@
+"""Microphone input: a sounddevice stream resampled to 16 kHz mono int16.
+
+The PortAudio callback only mixes to mono, resamples the block and hands it
+to `on_audio`; it never blocks. The service passes an `on_audio` that calls
+`loop.call_soon_threadsafe`, so decoding happens elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sounddevice as sd
+import soxr
+
+from assistant.errors import DeviceError
+
+logger = logging.getLogger(__name__)
+
+RATE = 16000
+PREFERRED_RATES = (16000, 48000, 44100, 32000, 22050, 8000)
+
+
+@dataclass(frozen=True)
+class AudioDevice:
+    """One device as PortAudio lists it."""
+
+    index: int
+    name: str
+    inputs: int
+    outputs: int
+    rate: float
+
+
+def list_devices() -> list[AudioDevice]:
+    """Every audio device PortAudio can see."""
+    return [
+        AudioDevice(i, d["name"], d["max_input_channels"], d["max_output_channels"], d["default_samplerate"])
+        for i, d in enumerate(sd.query_devices())
+    ]
+
+
+def find_input_device(spec: int | str | None) -> int:
+    """Resolve a device index, a case-insensitive name fragment, or None (the default input)."""
+    devices = list_devices()
+    if spec is None or spec == "":
+        index = sd.default.device[0]
+        if index is None or index < 0 or index >= len(devices) or devices[index].inputs < 1:
+            raise DeviceError("no default input device; set one by name or index (see `footstretch devices`)")
+        return int(index)
+    if isinstance(spec, int) or str(spec).isdigit():
+        index = int(spec)
+        if index < len(devices) and devices[index].inputs > 0:
+            return index
+        raise DeviceError(f"no input device with index {index} (see `footstretch devices`)")
+    wanted = str(spec).lower()
+    for device in devices:
+        if wanted in device.name.lower() and device.inputs > 0:
+            return device.index
+    raise DeviceError(f"no input device named like {spec!r} (see `footstretch devices`)")
+
+
+def supported_rate(device: int) -> int:
+    """A capture rate the device accepts, 16 kHz when it can."""
+    for rate in PREFERRED_RATES:
+        try:
+            sd.check_input_settings(device=device, samplerate=rate, channels=1, dtype="int16")
+        except Exception:  # noqa: BLE001 - PortAudio reports unsupported settings with varied errors
+            continue
+        return rate
+    raise DeviceError(f"input device {device} accepts none of the rates {PREFERRED_RATES}")
+
+
+class Microphone:
+    """An open input stream delivering 16 kHz int16 mono blocks to `on_audio`."""
+
+    def __init__(self, on_audio: Callable[[np.ndarray], None], device: int | str | None = None, *,
+                 block_seconds: float = 0.03, on_error: Callable[[str], None] | None = None) -> None:
+        self._on_audio = on_audio
+        self._on_error = on_error
+        self._failed = False
+        self._closed = False
+        index = find_input_device(device)
+        self.rate = supported_rate(index)
+        self._resampler = soxr.ResampleStream(self.rate, RATE, 1, dtype="int16")
+        try:
+            self._stream = sd.InputStream(
+                device=index, samplerate=self.rate, channels=1, dtype="int16",
+                blocksize=int(self.rate * block_seconds), callback=self._callback,
+                finished_callback=self._finished,
+            )
+            self._stream.start()
+        except sd.PortAudioError as error:
+            raise DeviceError(f"cannot open input device {index}: {error}") from error
+        logger.info("listening on %s at %d Hz", list_devices()[index].name, self.rate)
+
+    @property
+    def alive(self) -> bool:
+        """False once the stream has stopped on its own (device unplugged, error)."""
+        return not self._failed and self._stream.active
+
+    def _callback(self, indata: np.ndarray, frames: int, time: object, status: sd.CallbackFlags) -> None:
+        block = self._resampler.resample_chunk(indata[:, 0].copy())
+        if len(block):
+            self._on_audio(block)
+
+    def _finished(self) -> None:
+        if not self._closed:
+            self._failed = True
+            if self._on_error is not None:
+                self._on_error("input stream stopped")
+
+    def close(self) -> None:
+        """Stop and close the stream; idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._stream.stop()
+        self._stream.close()
+
+    def __enter__(self) -> Microphone:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
