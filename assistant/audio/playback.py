@@ -24,11 +24,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import time as clock_time
 from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.audio.clip import Audio
 from assistant.errors import ConfigError, DeviceError
+
+if TYPE_CHECKING:
+    from assistant.audio.pacing import Pacer
+    from assistant.config import AudioSettings
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +64,16 @@ class VolumePolicy:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, not {value}")
+
+    @classmethod
+    def from_settings(cls, audio: "AudioSettings") -> "VolumePolicy":
+        """The policy of the config's `[audio]` section (times as "HH:MM")."""
+        return cls(
+            volume=audio.volume,
+            night_volume=audio.night_volume,
+            night_start=clock_time.fromisoformat(audio.night_start),
+            night_end=clock_time.fromisoformat(audio.night_end),
+        )
 
     def is_night(self, when: datetime) -> bool:
         """True when `when` falls inside the night window."""
@@ -190,6 +205,14 @@ class ClipQueue:
         clip.cut = True
 
 
+def output_device(setting: str) -> int | str | None:
+    """The config's `output_device` as sounddevice wants it: None, an index, or part of a name."""
+    setting = setting.strip()
+    if not setting:
+        return None
+    return int(setting) if setting.isdigit() else setting
+
+
 def choose_rate(supported: Callable[[int], bool], preferred: int, default: int | None) -> int:
     """The first rate the device takes: `preferred`, then its default, then common ones."""
     candidates = [preferred, *([default] if default else []), *FALLBACK_RATES]
@@ -224,6 +247,7 @@ class Speaker:
         self._clock = clock
         self._closed = False
         self._notices: queue.SimpleQueue[tuple[Playback, bool] | None] = queue.SimpleQueue()
+        self._pacer: Pacer | None = None
         self.underflows = 0
         """Times the device ran out of samples (a glitch was heard); for diagnostics."""
         try:
@@ -270,6 +294,10 @@ class Speaker:
         """Fade out what is playing and drop the queue."""
         self._clips.stop()
 
+    def pace(self, pacer: "Pacer") -> None:
+        """Hold the stream to the pacer's speed: only for the unpaced virtual card (`demo`)."""
+        self._pacer = pacer
+
     @property
     def is_playing(self) -> bool:
         """A clip is playing or queued."""
@@ -305,6 +333,10 @@ class Speaker:
         if getattr(status, "output_underflow", False):
             self.underflows += 1
         self._clips.fill(outdata)
+        pacer = self._pacer
+        if pacer is not None:
+            # Sleeping here is only right for the virtual card, which has no clock of its own.
+            pacer.wait(frames)
 
     def _notify(self) -> None:
         while (notice := self._notices.get()) is not None:

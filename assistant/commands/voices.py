@@ -28,10 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch = actions.add_parser("fetch", help="download a voice and check its sha256")
     fetch.add_argument("name", metavar="NAME", help="voice name, e.g. en_US-ljspeech-medium")
     prepare = actions.add_parser("prepare", help="render every prompt of the routine into the cache")
-    prepare.add_argument("--voice", default=None, help="piper voice name (default: en_US-joe-medium)")
-    prepare.add_argument("--rate", type=float, default=1.0, metavar="R", help="speaking rate (1 normal)")
-    prepare.add_argument("--routine", type=Path, default=None, help="routine TOML file (default: the six stretches)")
+    prepare.add_argument("--voice", default=None, help="piper voice name (default: the config's)")
+    prepare.add_argument("--rate", type=float, default=None, metavar="R", help="speaking rate (default: the config's)")
+    prepare.add_argument("--routine", type=Path, default=None, help="routine TOML file (default: the config's)")
     prepare.add_argument("--cache-dir", type=Path, default=None, help="prompt cache directory")
+    prepare.add_argument("--config", metavar="FILE", help="the config file (default: the usual places)")
     parser.set_defaults(func=run)
 
 
@@ -73,13 +74,16 @@ def _list(manifest: dict[str, VoiceEntry], voices_dir: Path) -> int:
 
 def _prepare(args: argparse.Namespace, voices_dir: Path) -> int:
     from assistant.coach.prompts import all_prompts
-    from assistant.routine import default_routine, load_routine
+    from assistant.config import load_settings
+    from assistant.routine import load_routine
     from assistant.speech.prompt_cache import PromptCache
-    from assistant.speech.tts import DEFAULT_VOICE, Voice, length_scale_for
+    from assistant.speech.tts import Voice, length_scale_for
 
-    length_scale = length_scale_for(args.rate)
-    routine = load_routine(args.routine) if args.routine else default_routine()
-    voice = Voice.load(args.voice or DEFAULT_VOICE, voices_dir)
+    settings = load_settings(args.config)
+    length_scale = length_scale_for(args.rate if args.rate is not None else settings.voice.rate)
+    # The config's routine carries its hold-time overrides, which change what is said.
+    routine = load_routine(args.routine) if args.routine else settings.load_routine()
+    voice = Voice.load(args.voice or settings.voice.name, voices_dir)
     cache = PromptCache(voice, args.cache_dir, length_scale=length_scale)
     result = cache.prepare(all_prompts(routine), progress=_prompt_progress)
     print(

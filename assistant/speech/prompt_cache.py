@@ -39,12 +39,10 @@ _SUFFIX = ".pcm"
 
 
 def default_cache_dir() -> Path:
-    """`$FOOTSTRETCH_CACHE_DIR`, else `$XDG_CACHE_HOME/footstretch/prompts`, else `~/.cache/...`."""
-    explicit = os.environ.get("FOOTSTRETCH_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "footstretch" / "prompts"
+    """`prompts/` in the cache directory (systemd's `CacheDirectory=`, else the XDG cache)."""
+    from assistant.paths import cache_dir
+
+    return cache_dir() / "prompts"
 
 
 def normalize(text: str) -> str:

@@ -8,7 +8,6 @@ goes first: a voice counts as installed only once its model is there too.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,18 +45,11 @@ class VoiceEntry:
         return bool(self.sha256 and self.config_sha256)
 
 
-def default_data_dir() -> Path:
-    """`$FOOTSTRETCH_DATA_DIR`, else `$XDG_DATA_HOME/footstretch`, else `~/.local/share/footstretch`."""
-    explicit = os.environ.get("FOOTSTRETCH_DATA_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "footstretch"
-
-
 def default_voices_dir() -> Path:
     """Where fetched voices are installed: `voices/` in the data directory."""
-    return default_data_dir() / "voices"
+    from assistant.paths import data_dir
+
+    return data_dir() / "voices"
 
 
 def load_manifest(path: Path = MANIFEST) -> dict[str, VoiceEntry]:

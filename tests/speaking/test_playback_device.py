@@ -150,3 +150,21 @@ def test_footstretch_say_plays_the_sentence(tmp_path: Path) -> None:
     assert run.output == {"code": 0}
     speech = sound_span(run.played, threshold=300)
     assert 1.0 < speech.size / 22050 < 5.0
+
+
+def test_a_paced_speaker_plays_in_step_with_the_pacer(tmp_path: Path) -> None:
+    script = """
+        import json, time
+        import numpy as np
+        from assistant.audio.clip import Audio
+        from assistant.audio.pacing import Pacer
+        from assistant.audio.playback import Speaker
+        second = Audio(np.full(22050, 1000, dtype=np.int16), 22050)
+        with Speaker() as speaker:
+            speaker.pace(Pacer(speaker.rate, speed=4.0))
+            began = time.monotonic()
+            speaker.play(second).finished.result(timeout=30)
+            print(json.dumps({"elapsed": time.monotonic() - began}))
+    """
+    # Unpaced, the virtual card swallows a second of audio in a few milliseconds.
+    assert run_on_virtual_card(tmp_path, script).output["elapsed"] >= 0.2
