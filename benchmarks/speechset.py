@@ -79,7 +79,7 @@ def piper(text: str, length_scale: float = 1.0) -> np.ndarray:
     from piper import SynthesisConfig
 
     voice = _piper_voice()
-    chunks = list(voice.synthesize(text, SynthesisConfig(length_scale=length_scale)))
+    chunks = list(voice.synthesize(text, SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0)))
     audio = np.concatenate([chunk.audio_int16_array for chunk in chunks]).astype(np.float32)
     rate = voice.config.sample_rate
     return trim(to_int16(soxr.resample(audio, rate, RATE)))

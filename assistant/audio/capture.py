@@ -77,13 +77,15 @@ class Microphone:
     """An open input stream delivering 16 kHz int16 mono blocks to `on_audio`."""
 
     def __init__(self, on_audio: Callable[[np.ndarray], None], device: int | str | None = None, *,
-                 block_seconds: float = 0.03, on_error: Callable[[str], None] | None = None) -> None:
+                 rate: int | None = None, block_seconds: float = 0.03,
+                 on_error: Callable[[str], None] | None = None) -> None:
         self._on_audio = on_audio
         self._on_error = on_error
         self._failed = False
         self._closed = False
         index = find_input_device(device)
-        self.rate = supported_rate(index)
+        self.rate = rate or supported_rate(index)
+        """The device's capture rate (before resampling to 16 kHz)."""
         self._resampler = soxr.ResampleStream(self.rate, RATE, 1, dtype="int16")
         try:
             self._stream = sd.InputStream(
