@@ -263,7 +263,10 @@ class History:
     def _start(self, db: sqlite3.Connection, action: RoutineStart, at: datetime) -> None:
         resumed_from = None
         if action.resumed:
-            row = db.execute("SELECT max(id) FROM session WHERE ended_at IS NULL").fetchone()
+            # The session being continued: still open, or already closed as interrupted when the offer was made.
+            row = db.execute(
+                "SELECT max(id) FROM session WHERE ended_at IS NULL OR ending = ?", (INTERRUPTED,)
+            ).fetchone()
             resumed_from = row[0]
         # Whatever was still open was cut short: a new session, resumed or not, closes it.
         _close_unfinished(db, None)

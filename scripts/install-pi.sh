@@ -116,7 +116,7 @@ run "$VENV/bin/pip" install --disable-pip-version-check --no-cache-dir --upgrade
 run ln -sfn "$BIN" /usr/local/bin/footstretch
 
 step "speech model $VOSK_MODEL"
-if ! as_service models fetch "$VOSK_MODEL" --data-dir "$STATE_DIR/models"; then
+if ! as_service models --data-dir "$STATE_DIR/models" fetch "$VOSK_MODEL"; then
     note "Could not fetch the vosk model (offline?). The coach listens with pocketsphinx until it is there."
     note "Later, when online:  sudo scripts/install-pi.sh   (or the models fetch line above)"
 fi

@@ -156,6 +156,16 @@ def test_resuming_closes_the_cut_short_session_and_links_to_it(history: History)
     assert history.unfinished(at(t + 131), within=timedelta(hours=1)) == ResumePoint(new.id, "toe_stretch", None)
 
 
+def test_resuming_links_to_the_session_even_when_it_was_closed_at_start_up(history: History) -> None:
+    history.record(RoutineStart("routine", "toe_walk"), at(0))
+    history.record(Step("toe_stretch", "left", 1, 1, 1, 6), at(50))
+    point = history.unfinished(at(100), within=timedelta(hours=1))
+    assert point is not None
+    history.close_unfinished()
+    history.record(RoutineStart("routine", "toe_stretch", "left", resumed=True), at(120))
+    assert history.recent()[0].resumed_from == point.session_id
+
+
 def test_a_new_session_closes_every_unfinished_one(history: History) -> None:
     history.record(RoutineStart("routine", "toe_walk"), at(0))
     history.record(RoutineStart("routine", "toe_walk"), at(100))

@@ -62,7 +62,7 @@ def test_install_dry_run_shows_every_step_and_changes_nothing() -> None:
     assert re.search(r"^(useradd .*--system .*--groups audio,gpio .*footstretch|usermod --append --groups audio,gpio footstretch)$",
                      joined, re.MULTILINE)
     assert f"/opt/footstretch/venv/bin/pip install --disable-pip-version-check --no-cache-dir --upgrade {REPO}" in steps
-    assert any(s.endswith("footstretch models fetch vosk-model-small-en-us-0.15 --data-dir /var/lib/footstretch/models")
+    assert any(s.endswith("footstretch models --data-dir /var/lib/footstretch/models fetch vosk-model-small-en-us-0.15")
                for s in steps)
     assert any(s.endswith("footstretch voices prepare") and s.startswith("runuser -u footstretch") for s in steps)
     assert f"install -m 0644 {REPO}/systemd/footstretch.service /etc/systemd/system/footstretch.service" in steps
@@ -118,3 +118,20 @@ def test_uninstall_keeps_history_and_config_unless_purged() -> None:
     assert "rm -rf /var/lib/footstretch /etc/footstretch" in removed
     assert "userdel footstretch" in removed
     assert existing() == before
+
+
+def test_every_footstretch_command_the_install_runs_is_one_the_cli_accepts() -> None:
+    from assistant.cli import build_parser
+
+    parser = build_parser()
+    steps = commands(script(INSTALL, "--dry-run").stdout)
+    calls = [
+        s.split(" > ")[0].split()
+        for s in steps
+        if "/opt/footstretch/venv/bin/footstretch " in s and not s.startswith("ln ")
+    ]
+    argvs = [words[words.index("/opt/footstretch/venv/bin/footstretch") + 1:] for words in calls]
+    assert [argv[0] for argv in argvs] == ["models", "config", "voices"]
+    for argv in argvs:
+        args = parser.parse_args(argv)
+        assert callable(args.func), argv
