@@ -112,7 +112,18 @@ if [ ! -x "$VENV/bin/python" ]; then
     # System site packages: lgpio comes from apt (python3-lgpio), built for this Pi's kernel.
     run python3 -m venv --system-site-packages "$VENV"
 fi
-run "$VENV/bin/pip" install --disable-pip-version-check --no-cache-dir --upgrade "$REPO"
+# Build from a copy: building in the checkout would leave root-owned build/ and egg-info in it.
+if [ "$DRY_RUN" = 1 ]; then
+    SRC=/tmp/footstretch-src
+else
+    SRC="$(mktemp -d)"
+    trap 'rm -rf "$SRC"' EXIT
+fi
+run tar -C "$REPO" --exclude=./.git --exclude=./.venv --exclude=./build --exclude='*.egg-info' \
+    -cf "$SRC/footstretch.tar" .
+run install -d "$SRC/tree"
+run tar -C "$SRC/tree" -xf "$SRC/footstretch.tar"
+run "$VENV/bin/pip" install --disable-pip-version-check --no-cache-dir --upgrade "$SRC/tree"
 run ln -sfn "$BIN" /usr/local/bin/footstretch
 
 step "speech model $VOSK_MODEL"

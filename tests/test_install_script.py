@@ -61,7 +61,11 @@ def test_install_dry_run_shows_every_step_and_changes_nothing() -> None:
     assert "espeak-ng" not in apt.split()
     assert re.search(r"^(useradd .*--system .*--groups audio,gpio .*footstretch|usermod --append --groups audio,gpio footstretch)$",
                      joined, re.MULTILINE)
-    assert f"/opt/footstretch/venv/bin/pip install --disable-pip-version-check --no-cache-dir --upgrade {REPO}" in steps
+    # The package is built from a copy of the checkout, so no root-owned build files land in it.
+    copy = next(s for s in steps if s.startswith(f"tar -C {REPO} "))
+    assert "--exclude=./.venv" in copy.split()
+    pip = next(s for s in steps if s.startswith("/opt/footstretch/venv/bin/pip install"))
+    assert pip.endswith("/tree") and str(REPO) not in pip
     assert any(s.endswith("footstretch models --data-dir /var/lib/footstretch/models fetch vosk-model-small-en-us-0.15")
                for s in steps)
     assert any(s.endswith("footstretch voices prepare") and s.startswith("runuser -u footstretch") for s in steps)
