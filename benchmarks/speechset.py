@@ -142,6 +142,11 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = RATE, channels: int =
     return path
 
 
+def article() -> str:
+    """The seed article on foot stretches: long talk full of stretch words."""
+    return (Path(__file__).parent / "article.txt").read_text(encoding="utf-8")
+
+
 def sentences(text: str) -> list[str]:
     """Split prose into sentences to be read aloud one by one."""
     flat = " ".join(text.split())

@@ -115,7 +115,9 @@ class CommandListener:
             self._start, self._length = time, 0.0
         if kind in ("start", "speech"):
             self._length += len(audio) / RATE
-            self._decoder.accept(audio.tobytes())
+            if self._length <= self._max_seconds:
+                # Past the longest command it is talk: stop spending CPU decoding it.
+                self._decoder.accept(audio.tobytes())
             return []
         decoded = self._decoder.finish()
         spoken = time - self._start

@@ -1,0 +1,57 @@
+"""Commands heard end to end: synthesized speech through VAD and the real decoders."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.speech.listener import open_listener
+from benchmarks import speechset
+
+pytestmark = pytest.mark.integration
+
+
+def _feed(listener, audio: np.ndarray):
+    heard = []
+    for offset in range(0, len(audio), 1600):
+        heard += listener.feed(audio[offset: offset + 1600])
+    return heard + listener.flush()
+
+
+def test_pocketsphinx_hears_commands_and_ignores_talk_around_them(commands_scene) -> None:
+    audio, placed = commands_scene
+    with open_listener("pocketsphinx") as listener:
+        heard = _feed(listener, audio)
+    said = {spoken.text: spoken for spoken in placed}
+    intents = [(h.intent.name, h.text) for h in heard]
+    assert ("time_left", "how much longer") in intents
+    assert ("next", "skip this one") in intents
+    assert ("resume", "i am ready") in intents
+    assert ("whats_next", "what is next") in intents
+    assert not any(h.intent.name == "pause" for h in heard), "pause the movie is not a command"
+    for command in heard:
+        nearest = min(placed, key=lambda s: abs(s.start - command.start))
+        assert abs(command.start - nearest.start) < 0.4 and abs(command.end - nearest.end) < 0.4
+    assert said["how much longer"].end <= [h for h in heard if h.text == "how much longer"][0].end + 0.1
+
+
+def test_listen_for_restricts_what_is_heard(commands_scene) -> None:
+    audio, _ = commands_scene
+    with open_listener("pocketsphinx") as listener:
+        listener.listen_for(frozenset({"time_left"}))
+        only = _feed(listener, audio)
+        listener.reset()
+        listener.listen_for(None)
+        everything = _feed(listener, audio)
+    assert [h.intent.name for h in only] == ["time_left"]
+    assert len(everything) > 1
+
+
+def test_long_prose_read_aloud_gives_few_commands() -> None:
+    clips = [(s, speechset.espeak(s, "en-us", 170)) for s in speechset.sentences(speechset.article())[:15]]
+    audio, _ = speechset.scene(clips, gap=0.6)
+    with open_listener("pocketsphinx") as listener:
+        heard = _feed(listener, speechset.mix(audio, 30))
+    minutes = len(audio) / speechset.RATE / 60
+    assert len(heard) <= max(1, round(minutes)), [h.text for h in heard]
+
