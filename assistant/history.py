@@ -15,6 +15,7 @@ coach goes on. A file that is not a readable SQLite database is moved aside
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -42,6 +43,7 @@ from assistant.errors import AssistantError
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "history.sqlite3"
+_TRY_SUDO = "the service's history belongs to its user, so try it with sudo"
 SCHEMA_VERSION = 1
 
 # How a session ended: reached its end, or the coach's `RoutineEnd.reason` (stopped, or abandoned after a
@@ -169,8 +171,14 @@ class History:
 
     def _open_readonly(self) -> sqlite3.Connection | None:
         """Open without writing anything; None when there is no history yet. Raises AssistantError if unreadable."""
-        if not self.path.exists():
+        try:
+            present = self.path.exists()
+        except OSError as error:
+            raise AssistantError(f"cannot read history {self.path}: {error.strerror.lower()}; {_TRY_SUDO}") from None
+        if not present:
             return None
+        if not os.access(self.path, os.R_OK):
+            raise AssistantError(f"cannot read history {self.path}: permission denied; {_TRY_SUDO}")
         db = self._connect_readonly()
         try:
             db.execute("PRAGMA user_version").fetchone()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import signal
 import sqlite3
@@ -444,6 +445,26 @@ def test_reading_just_after_a_crash_mid_write_rolls_the_half_write_back(tmp_path
     assert len(sessions) == 20
     assert {s.stretch for s in sessions} == {"toe_walk"}
     assert not path.with_name(path.name + "-journal").exists()
+
+
+def test_a_history_this_user_may_not_read_is_one_clear_line(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    with History(history_path(state)) as history:
+        history.record(RoutineStart("routine", "toe_walk"), at(0))
+    command = [sys.executable, "-m", "assistant", "history", "--state-dir", str(state)]
+    if os.geteuid() == 0:
+        # root reads anything: be nobody, as a person without access to the service's files is.
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    state.chmod(0o000)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env, cwd="/")
+    state.chmod(0o700)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"footstretch: cannot read history {history_path(state)}: permission denied; "
+        "the service's history belongs to its user, so try it with sudo"
+    ]
 
 
 def test_close_twice(tmp_path: Path) -> None:
