@@ -201,6 +201,7 @@ def _run_real(args: argparse.Namespace) -> list[Check]:
     """Test the real pins: a person presses and (on a terminal) says what they saw."""
     from assistant.gpio.devices import open_gpio
     from assistant.gpio.gestures import GestureDetector
+    from assistant.gpio.patterns import HEARD_SECONDS
 
     edges: Edges = queue.Queue()
     opened = open_gpio(
@@ -212,13 +213,15 @@ def _run_real(args: argparse.Namespace) -> list[Check]:
     checks: list[Check] = []
     button, led = opened
     with button, led:
-        detector = GestureDetector()
+        waiter = _GestureWaiter(edges, GestureDetector(), time.monotonic)
         for gesture, instruction in BUTTON_STEPS:
             print(instruction, flush=True)
-            got = _next_gesture(edges, detector, time.monotonic, GESTURE_TIMEOUT)
+            got = waiter.next(GESTURE_TIMEOUT)
             if got is not None:
                 led.show(LedPattern.HEARD)
             checks.append(_gesture_check(gesture, got))
+        # Let the last gesture's flash end, so it is not taken for the first scene.
+        time.sleep(HEARD_SECONDS)
         for scene in SCENES:
             print(f"The LED now shows {scene.pattern.value}.", flush=True)
             shown_at, samples = _watch_real(led, scene)
@@ -226,27 +229,36 @@ def _run_real(args: argparse.Namespace) -> list[Check]:
     return checks
 
 
-def _next_gesture(
-    edges: Edges, detector: GestureDetector, clock: Callable[[], float], timeout: float
-) -> Gesture | None:
-    """Wait up to `timeout` seconds for the person's next gesture."""
-    end = clock() + timeout
-    while True:
-        now = clock()
-        gestures = detector.poll(now)
-        if gestures:
-            return gestures[0]
-        if now >= end:
-            return None
-        deadline = detector.next_deadline()
-        until = end if deadline is None else min(end, deadline)
-        try:
-            pressed, at = edges.get(timeout=max(0.0, until - now))
-        except queue.Empty:
-            continue
-        gestures = detector.edge(pressed, at)
-        if gestures:
-            return gestures[0]
+class _GestureWaiter:
+    """Feeds the button's queued edges to a detector and hands out gestures one by one."""
+
+    def __init__(self, edges: Edges, detector: GestureDetector, clock: Callable[[], float]):
+        """Read edges from `edges`, decide with `detector`, wait on `clock`'s time."""
+        self._edges = edges
+        self._detector = detector
+        self._clock = clock
+        self._ready: list[Gesture] = []
+
+    def next(self, timeout: float) -> Gesture | None:
+        """Wait up to `timeout` seconds for the person's next gesture."""
+        end = self._clock() + timeout
+        while not self._ready:
+            # Edges already queued happened before now: feed them before
+            # letting the detector's timers run up to now.
+            while not self._edges.empty():
+                self._ready += self._detector.edge(*self._edges.get_nowait())
+            now = self._clock()
+            self._ready += self._detector.poll(now)
+            if self._ready or now >= end:
+                break
+            deadline = self._detector.next_deadline()
+            until = end if deadline is None else min(end, deadline)
+            try:
+                edge = self._edges.get(timeout=max(0.0, until - now))
+            except queue.Empty:
+                continue
+            self._ready += self._detector.edge(*edge)
+        return self._ready.pop(0) if self._ready else None
 
 
 def _watch_real(led: StatusLed, scene: Scene) -> tuple[list[float], Samples]:

@@ -100,7 +100,7 @@ class StatusLed:
     """A PWM LED that shows `LedPattern`s, rendered by a small background thread.
 
     `show` and `set_scale` may be called from any thread (the service calls
-    them on its loop). With `run_thread=False` nothing renders by itself and
+    them on its loop); each lights its first frame at once. With `run_thread=False` nothing renders by itself and
     the owner calls `render()`; with an injected clock that lets tests and
     `hardware test --mock` step through a pattern without waiting.
     """
@@ -150,11 +150,14 @@ class StatusLed:
         """Show `pattern` from now; for `hold`, `seconds` is the time until it ends."""
         with self._lock:
             self._display.show(pattern, self._clock(), seconds)
+        # Light the first frame at once rather than at the next tick.
+        self.render()
 
     def set_scale(self, night_scale: float) -> None:
         """Scale every pattern's brightness by `night_scale` (0..1)."""
         with self._lock:
             self._display.set_scale(night_scale)
+        self.render()
 
     def render(self) -> float:
         """Set the pin to how the pattern looks at the clock's time; returns the level."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from gpiozero import Device
+from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from assistant.cli import main
 from assistant.coach.messages import LedPattern
@@ -29,6 +33,46 @@ def test_the_mock_run_presses_every_gesture_and_checks_every_pattern(
 def test_the_mock_run_uses_the_pins_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["hardware", "test", "--mock", "--button-pin", "5", "--led-pin", "6"]) == 0
     assert "button on GPIO5, LED on GPIO6 (mock pins)" in capsys.readouterr().out
+
+
+def press_like_a_person(factory: MockFactory, stop: threading.Event) -> None:
+    """Press, long-press and double-press the mock button in real time."""
+    pin = factory.pin(17)
+    start = time.monotonic()
+    schedule = [(0.5, True), (0.6, False), (2.0, True), (4.0, False),
+                (5.0, True), (5.1, False), (5.25, True), (5.35, False)]
+    for at, pressed in schedule:
+        if stop.wait(max(0.0, start + at - time.monotonic())):
+            return
+        if pressed:
+            pin.drive_low()
+        else:
+            pin.drive_high()
+
+
+@pytest.mark.integration
+def test_a_real_time_run_without_a_terminal_reads_gestures_and_checks_the_pin_history(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The default pin factory, as on a Pi, but mock pins: real threads, real time.
+    factory = MockFactory(pin_class=MockPWMPin)
+    monkeypatch.setattr(Device, "pin_factory", factory)
+    stop = threading.Event()
+    presser = threading.Thread(target=press_like_a_person, args=(factory, stop))
+    presser.start()
+    try:
+        code = main(["hardware", "test"])
+    finally:
+        stop.set()
+        presser.join()
+    lines = capsys.readouterr().out.splitlines()
+    for gesture in ("press", "long", "double"):
+        assert f"button {gesture}: ok (heard {gesture})" in lines
+    led_lines = [line for line in lines if line.startswith("led ")]
+    assert [line.split(" (")[0] for line in led_lines] == [
+        f"led {pattern.value}: ok" for pattern in LedPattern
+    ], led_lines
+    assert code == 0
 
 
 def test_without_gpio_it_says_so_in_one_line_and_fails(
