@@ -269,9 +269,14 @@ class Speaker:
                 latency=latency,
                 callback=self._callback,
             )
-            self._stream.start()
+            try:
+                self._stream.start()
+            except sounddevice.PortAudioError:
+                self._stream.close()
+                raise
         except (sounddevice.PortAudioError, ValueError) as error:
-            raise DeviceError(f"cannot open audio output {device if device is not None else 'default'}: {error}") from error
+            name = "default" if device is None else device
+            raise DeviceError(f"cannot open audio output {name}: {error}") from error
         self._notifier = threading.Thread(target=self._notify, name="speaker-notify", daemon=True)
         self._notifier.start()
         logger.info("speaker open on %s at %d Hz, %d channel(s)", self.device_name, self.rate, self.channels)
