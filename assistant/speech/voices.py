@@ -15,7 +15,8 @@ from assistant.download import Progress, fetch_verified
 from assistant.errors import DownloadError, InputError
 from assistant.tomlfile import TomlFile
 
-MANIFEST = Path(__file__).resolve().parents[2] / "voices" / "manifest.toml"
+MANIFEST = Path(__file__).resolve().parents[1] / "data" / "voices.toml"
+"""The manifest; in the repository a link to voices/manifest.toml, in a wheel a copy of it."""
 
 _FIELDS = ("name", "language", "quality", "licence", "url", "sha256", "config_url", "config_sha256")
 
