@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.coach.messages import Gesture, LedPattern
-from assistant.errors import DeviceError
+from assistant.errors import DeviceError, InputError
 
 if TYPE_CHECKING:
     from gpiozero.pins.mock import MockPin
@@ -34,6 +34,7 @@ BUTTON_STEPS = (
     (Gesture.LONG, "Press and hold the button for two seconds, then let go."),
     (Gesture.DOUBLE, "Press the button twice, quickly."),
 )
+LAST_GPIO = 27
 GESTURE_TIMEOUT = 20.0
 SAMPLE_SECONDS = 0.01
 BOUNCE = (0.0, 0.003, 0.006)  # a bouncy contact: the edge, a glitch back, the edge again
@@ -139,6 +140,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Run the hardware test; 0 when every check passed, 1 otherwise."""
+    for pin in (args.button_pin, args.led_pin):
+        if not 0 <= pin <= LAST_GPIO:
+            raise InputError(f"GPIO{pin} is not on the 40-pin header (GPIO0 to GPIO{LAST_GPIO})")
+    if args.button_pin == args.led_pin:
+        raise InputError("the button and the LED need different pins")
     checks = _run_mock(args) if args.mock else _run_real(args)
     failed = [check for check in checks if not check.ok]
     print("all checks passed" if not failed else f"{len(failed)} of {len(checks)} checks failed")
@@ -192,7 +198,10 @@ def _led_check(
 def _ask(question: str) -> bool:
     """Ask a yes/no question on the terminal until answered."""
     while True:
-        answer = input(question).strip().lower()
+        try:
+            answer = input(question).strip().lower()
+        except EOFError:  # Ctrl-D: take it as "no" rather than a traceback
+            return False
         if answer in ("y", "yes", "n", "no"):
             return answer.startswith("y")
 
@@ -201,7 +210,7 @@ def _run_real(args: argparse.Namespace) -> list[Check]:
     """Test the real pins: a person presses and (on a terminal) says what they saw."""
     from assistant.gpio.devices import open_gpio
     from assistant.gpio.gestures import GestureDetector
-    from assistant.gpio.patterns import HEARD_SECONDS
+    from assistant.gpio.patterns import DESCRIPTIONS, HEARD_SECONDS
 
     edges: Edges = queue.Queue()
     opened = open_gpio(
@@ -223,7 +232,8 @@ def _run_real(args: argparse.Namespace) -> list[Check]:
         # Let the last gesture's flash end, so it is not taken for the first scene.
         time.sleep(HEARD_SECONDS)
         for scene in SCENES:
-            print(f"The LED now shows {scene.pattern.value}.", flush=True)
+            look = DESCRIPTIONS[scene.pattern]
+            print(f"The LED now shows {scene.pattern.value}: {look}.", flush=True)
             shown_at, samples = _watch_real(led, scene)
             checks.append(_led_check(scene, shown_at, samples, ask))
     return checks
@@ -232,7 +242,9 @@ def _run_real(args: argparse.Namespace) -> list[Check]:
 class _GestureWaiter:
     """Feeds the button's queued edges to a detector and hands out gestures one by one."""
 
-    def __init__(self, edges: Edges, detector: GestureDetector, clock: Callable[[], float]):
+    def __init__(
+        self, edges: Edges, detector: GestureDetector, clock: Callable[[], float]
+    ) -> None:
         """Read edges from `edges`, decide with `detector`, wait on `clock`'s time."""
         self._edges = edges
         self._detector = detector

@@ -96,3 +96,16 @@ def test_the_summary_counts_flashes_and_their_spacing() -> None:
 
 def test_a_steady_light_has_no_flashes() -> None:
     assert str(summarize([(0.0, 0.5), (0.1, 0.5)])) == "peak 50.0%, low 50.0%, 0 flashes"
+
+
+@pytest.mark.parametrize(
+    ("pins", "message"),
+    [(["--button-pin", "40"], "GPIO40 is not on the 40-pin header"),
+     (["--led-pin", "17"], "the button and the LED need different pins")],
+)
+def test_pins_that_cannot_work_are_refused_in_one_line(
+    pins: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["hardware", "test", "--mock", *pins]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"footstretch: {message}") and err.count("\n") == 1
