@@ -95,8 +95,12 @@ def trim(samples: np.ndarray, threshold: int = 40) -> np.ndarray:
 
 def pink_noise(seconds: float, seed: int = 0) -> np.ndarray:
     """Fan-like noise (1/f spectrum), unit RMS, float32."""
+    return pink_samples(int(seconds * RATE), seed)
+
+
+def pink_samples(n: int, seed: int = 0) -> np.ndarray:
+    """`n` samples of unit-RMS pink noise, float32."""
     rng = np.random.default_rng(seed)
-    n = int(seconds * RATE)
     spectrum = np.fft.rfft(rng.standard_normal(n))
     freqs = np.fft.rfftfreq(n, 1 / RATE)
     spectrum[1:] /= np.sqrt(freqs[1:])
@@ -111,7 +115,7 @@ def mix(speech: np.ndarray, snr_db: float | None, seed: int = 0, speech_rms: flo
         return speech
     signal = speech.astype(np.float32)
     rms = speech_rms if speech_rms is not None else _active_rms(signal)
-    noise = pink_noise(len(signal) / RATE, seed) * rms / (10 ** (snr_db / 20))
+    noise = pink_samples(len(signal), seed) * rms / (10 ** (snr_db / 20))
     return to_int16(signal + noise)
 
 
