@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_VOICE = "en_US-joe-medium"
 SENTENCE_GAP_SECONDS = 0.25
+CLAUSE_GAP_SECONDS = 0.12
+MAX_PIECE_CHARS = 60
 """Silence between two sentences of one prompt; piper itself leaves none."""
 PEAK_LEVEL = 0.9
 """Piper normalises each sentence to full scale; this leaves headroom so that
@@ -112,14 +114,36 @@ class Voice:
         if not text.strip():
             raise InputError("there is no text to say")
         config = SynthesisConfig(length_scale=length_scale, normalize_audio=True, volume=PEAK_LEVEL)
-        gap = np.zeros(round(SENTENCE_GAP_SECONDS * self.sample_rate), dtype=np.int16)
         pieces: list[np.ndarray] = []
-        for chunk in self._piper.synthesize(text, syn_config=config):
-            if pieces:
-                pieces.append(gap)
-            pieces.append(chunk.audio_int16_array)
-        samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
+        for piece, pause in speakable_pieces(text):
+            for chunk in self._piper.synthesize(piece, syn_config=config):
+                pieces.append(chunk.audio_int16_array)
+            pieces.append(np.zeros(round(pause * self.sample_rate), dtype=np.int16))
+        samples = np.concatenate(pieces[:-1]) if len(pieces) > 1 else np.zeros(0, dtype=np.int16)
         return Audio(samples, self.sample_rate)
+
+
+def speakable_pieces(text: str) -> list[tuple[str, float]]:
+    """Split `text` into sentences, and long sentences at commas, each with the pause after it.
+
+    Piper's memory grows with the length of what it says at once (a long
+    sentence peaks near 90 MB above the loaded voice); pieces of at most
+    `MAX_PIECE_CHARS` keep the service inside a Pi Zero's memory, and a short
+    pause where the comma was sounds the same as piper's own.
+    """
+    result: list[tuple[str, float]] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        clauses = re.split(r"(?<=[,;:])\s+", sentence)
+        current = ""
+        for clause in clauses:
+            if current and len(current) + 1 + len(clause) > MAX_PIECE_CHARS:
+                result.append((current, CLAUSE_GAP_SECONDS))
+                current = clause
+            else:
+                current = f"{current} {clause}".strip()
+        if current:
+            result.append((current, SENTENCE_GAP_SECONDS))
+    return result
 
 
 def _fingerprint(name: str, model: Path, config: Path) -> str:
