@@ -17,7 +17,6 @@ import functools
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -139,6 +138,7 @@ class Service:
         self._hearing: Hearing | None = None
         self._history: Any = None
         self._gestures: Any = None
+        self._gesture_timer: asyncio.TimerHandle | None = None
         self._routine_ended = False
         self.speaker_format: tuple[int, int] | None = None
         """The output stream's rate and channels, once open (for `demo` to write spoken.wav)."""
@@ -318,6 +318,7 @@ class Service:
             self.settings.gpio.led_pin,
             self.options.pin_factory,
             on_edge=lambda pressed, at: loop.call_soon_threadsafe(self._on_edge, pressed, at),
+            clock=loop.time,
         )
         if opened is None:
             return None
@@ -329,18 +330,24 @@ class Service:
     def _on_edge(self, pressed: bool, at: float) -> None:
         for gesture in self._gestures.edge(pressed, at):
             self.post(ButtonGesture(gesture))
-        self._schedule_gesture_poll()
+        self._arm_gesture_timer()
 
-    def _schedule_gesture_poll(self) -> None:
+    def _arm_gesture_timer(self) -> None:
+        """One timer for the detector's next deadline (a press is known once no second one came)."""
+        assert self._loop is not None
+        if self._gesture_timer is not None:
+            self._gesture_timer.cancel()
+            self._gesture_timer = None
         deadline = self._gestures.next_deadline()
         if deadline is not None:
-            assert self._loop is not None
-            self._loop.call_later(max(0.0, deadline - time.monotonic()), self._poll_gestures)
+            self._gesture_timer = self._loop.call_at(deadline, self._poll_gestures)
 
     def _poll_gestures(self) -> None:
-        for gesture in self._gestures.poll(time.monotonic()):
+        assert self._loop is not None
+        self._gesture_timer = None
+        for gesture in self._gestures.poll(self._loop.time()):
             self.post(ButtonGesture(gesture))
-        self._schedule_gesture_poll()
+        self._arm_gesture_timer()
 
     def _open_hearing(self, stack: AsyncExitStack) -> Hearing | None:
         factory = self.options.hearing
