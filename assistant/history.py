@@ -43,6 +43,8 @@ from assistant.errors import AssistantError
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "history.sqlite3"
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
 _TRY_SUDO = "the service's history belongs to its user, so try it with sudo"
 SCHEMA_VERSION = 1
 
@@ -127,10 +129,14 @@ def history_path(state_dir: Path) -> Path:
 class History:
     """The session history file; a context manager whose `close()` may be called twice."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
-        """Open (creating, or recovering from a corrupt file) the history at `path`; `readonly` never creates or records."""
+    def __init__(self, path: str | Path, *, readonly: bool = False, busy_timeout: float = 5.0) -> None:
+        """Open (creating, or recovering from a corrupt file) the history at `path`; `readonly` never creates or records.
+
+        `busy_timeout` is how many seconds to wait while another process holds the file locked.
+        """
         self.path = Path(path)
         self.readonly = readonly
+        self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
         self._session: int | None = None
         self._failing = False
@@ -155,10 +161,10 @@ class History:
                 )
                 db = self._connect()
             _prepare(db)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
         except (OSError, sqlite3.Error) as error:
             logger.error("cannot open history %s (%s); coaching without recording sessions", self.path, error)
             return None
-        version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             logger.error(
                 "history %s was written by a newer footstretch (schema %s, this one knows %s); "
@@ -188,13 +194,17 @@ class History:
                 db.close()
                 self._roll_back_hot_journal()
                 db = self._connect_readonly()
-        problem = _damage(db)
+        try:
+            problem = _damage(db)
+            version = db.execute("PRAGMA user_version").fetchone()[0] if not problem else 0
+        except sqlite3.Error as error:
+            db.close()
+            raise AssistantError(f"cannot read history {self.path}: {error}") from None
         if problem:
             db.close()
             raise AssistantError(
                 f"history {self.path} is damaged ({problem}); the service moves it aside and starts afresh on its next start"
             )
-        version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             db.close()
             raise AssistantError(
@@ -208,7 +218,9 @@ class History:
     def _connect_readonly(self) -> sqlite3.Connection:
         uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro"
         try:
-            return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=5)
+            return sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False, timeout=self.busy_timeout
+            )
         except sqlite3.Error as error:
             raise AssistantError(f"cannot read history {self.path}: {error}") from None
 
@@ -229,7 +241,7 @@ class History:
 
     def _connect(self) -> sqlite3.Connection:
         """A read-write connection in autocommit mode: transactions are explicit and short."""
-        return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=5)
+        return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=self.busy_timeout)
 
     def _move_aside(self) -> Path:
         """Rename the damaged file (and its journal) to `<name>.corrupt-<timestamp>`; a person's history is never deleted."""
@@ -533,10 +545,13 @@ def _prepare(db: sqlite3.Connection) -> None:
 
 
 def _damage(db: sqlite3.Connection) -> str | None:
-    """What is wrong with an opened database file, or None when it is sound."""
+    """What is wrong with an opened database file, or None when it is sound; other failures (locked, I/O) raise."""
     try:
         rows = db.execute("PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as error:
-        return str(error)
+        # Only "not a database" and "corrupt" mean damage: a locked or unreadable file must never be moved aside.
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            return str(error)
+        raise
     results = [row[0] for row in rows]
     return None if results == ["ok"] else "; ".join(results[:3])

@@ -265,6 +265,28 @@ def test_a_damaged_database_is_moved_aside(tmp_path: Path, caplog: pytest.LogCap
     assert "damaged" in caplog.text
 
 
+def test_a_file_locked_by_another_process_is_never_taken_for_damage(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = history_path(tmp_path)
+    with History(path) as history:
+        history.record(RoutineStart("routine", "toe_walk"), at(0))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level(logging.ERROR, logger="assistant.history"), History(path, busy_timeout=0.05) as history:
+            history.record(RoutineStart("routine", "toe_walk"), at(100))
+        with pytest.raises(AssistantError, match="locked"):
+            History(path, readonly=True, busy_timeout=0.05)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "cannot open history" in caplog.text
+    assert not list(tmp_path.glob("*.corrupt-*"))
+    with History(path, readonly=True) as history:
+        assert len(history.recent()) == 1
+
+
 def test_a_history_from_a_newer_version_is_left_alone(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = history_path(tmp_path)
     with History(path) as history:
