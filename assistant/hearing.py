@@ -116,7 +116,7 @@ class Ears:
                     self._microphone = None
                     logger.warning("the microphone stopped; looking for it again")
                 try:
-                    self._microphone = Microphone(self._device, on_audio=self._on_audio)
+                    self._microphone = Microphone(self._on_audio, self._device)
                 except DeviceError as error:
                     if not self._missing:
                         logger.error("no microphone (%s); retrying every %.0f s", error, RETRY_SECONDS)

@@ -18,6 +18,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,6 +37,7 @@ from assistant.coach.messages import (
     Problem,
     RoutineEnd,
     Say,
+    Step,
     Tick,
 )
 from assistant.config import Settings
@@ -111,7 +113,7 @@ class Service:
         options: RunOptions = RunOptions(),
         *,
         notifier: Any = None,
-        wallclock: Callable[[], datetime] = datetime.now,
+        wallclock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
     ) -> None:
         from assistant.audio.playback import VolumePolicy
         from assistant.notify import Notifier
@@ -137,9 +139,11 @@ class Service:
         self._led: Any = None
         self._hearing: Hearing | None = None
         self._history: Any = None
+        self._history_writer = ThreadPoolExecutor(1, thread_name_prefix="history")
         self._gestures: Any = None
         self._gesture_timer: asyncio.TimerHandle | None = None
         self._routine_ended = False
+        self.speaker_pacer: Any = None
         self.speaker_format: tuple[int, int] | None = None
         """The output stream's rate and channels, once open (for `demo` to write spoken.wav)."""
 
@@ -149,6 +153,17 @@ class Service:
         """Seconds on the coach's clock since the service started."""
         assert self._loop is not None
         return (self._loop.time() - self._t0) * self.options.speed
+
+    def output_lead(self) -> float:
+        """Seconds of output a paced speaker had played when the coach's clock started.
+
+        `demo` cuts them from the front of `spoken.wav`, so the recording is
+        aligned with the timeline.
+        """
+        pacer = self.speaker_pacer
+        if pacer is None or pacer.started is None:
+            return 0.0
+        return max(0.0, (self._t0 - pacer.started) * self.options.speed)
 
     # ---- running -----------------------------------------------------------------
 
@@ -222,7 +237,10 @@ class Service:
             elif isinstance(action, RoutineEnd):
                 self._routine_ended = True
             if self._history:
-                self._history.record(action, wall)
+                # A synchronous commit is an fsync on an SD card: never on the loop.
+                self._history_writer.submit(self._history.record, action, wall)
+            if isinstance(action, Step):
+                self._notifier.status(f"{action.stretch}, {action.side or 'both sides'}, round {action.rep}")
         self._timeline.record(actions, now)
         if self._hearing:
             self._hearing.listen_for(self.coach.listening_for())
@@ -249,7 +267,10 @@ class Service:
     def _open_history(self, stack: AsyncExitStack) -> Any:
         from assistant.history import History, history_path
 
-        return stack.enter_context(History(history_path(self.places.state)))
+        history = stack.enter_context(History(history_path(self.places.state)))
+        # One writer thread keeps the records in order; it drains before the file closes.
+        stack.callback(self._history_writer.shutdown)
+        return history
 
     def _offer_to_continue(self) -> None:
         within = timedelta(minutes=self.settings.routine.resume_minutes)
@@ -262,7 +283,6 @@ class Service:
 
     async def _open_voice(self, stack: AsyncExitStack) -> Any:
         """The voice, or None (LED only) when there is no usable audio output."""
-        from assistant.audio.pacing import Pacer
         from assistant.audio.playback import Speaker
         from assistant.speech.prompt_cache import PromptCache
         from assistant.speech.tts import Voice, length_scale_for
@@ -279,14 +299,13 @@ class Service:
         cache = PromptCache(voice, self.places.cache / "prompts", length_scale=length_scale_for(self.settings.voice.rate))
         device = device_setting(self.settings.audio.output_device)
         try:
-            speaker = Speaker(device, volume=self._policy)
+            speaker = Speaker(device, volume=self._policy, pace=self.options.speed if self.options.pace_audio else None)
         except DeviceError as error:
             logger.error("no audio output (%s); going on with the LED only", error)
             self.post(Problem("speaker", active=True))
             return None
         stack.callback(speaker.close)
-        if self.options.pace_audio:
-            speaker.pace(Pacer(speaker.rate, self.options.speed))
+        self.speaker_pacer = speaker.pacer
         self.speaker_format = (speaker.rate, speaker.channels)
         output = VoiceOutput(
             speaker,

@@ -32,6 +32,11 @@ class Pacer:
         self._start: float | None = None
         self._frames = 0
 
+    @property
+    def started(self) -> float | None:
+        """The clock's time at the first frame, or None before it."""
+        return self._start
+
     def wait(self, frames: int) -> None:
         """Account for `frames` more frames; sleep while they are ahead of the clock."""
         now = self._clock()

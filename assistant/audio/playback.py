@@ -32,7 +32,6 @@ from assistant.audio.clip import Audio
 from assistant.errors import ConfigError, DeviceError
 
 if TYPE_CHECKING:
-    from assistant.audio.pacing import Pacer
     from assistant.config import AudioSettings
 
 logger = logging.getLogger(__name__)
@@ -229,7 +228,8 @@ class Speaker:
     default). `rate` forces the stream's rate; by default 22.05 kHz when the
     device takes it, else its own rate, and clips are resampled to match.
     `volume` is a fixed gain or a `VolumePolicy`, read with `clock()` when
-    each clip is queued.
+    each clip is queued. `pace` (a speed) holds the stream to that multiple of
+    real time from its first frame: only for the unpaced virtual card (`demo`).
     """
 
     def __init__(
@@ -240,14 +240,16 @@ class Speaker:
         volume: VolumePolicy | float = 1.0,
         clock: Callable[[], datetime] = datetime.now,
         latency: float | str = "high",
+        pace: float | None = None,
     ) -> None:
         import sounddevice
+
+        from assistant.audio.pacing import Pacer
 
         self._policy = volume if isinstance(volume, VolumePolicy) else VolumePolicy(volume, volume)
         self._clock = clock
         self._closed = False
         self._notices: queue.SimpleQueue[tuple[Playback, bool] | None] = queue.SimpleQueue()
-        self._pacer: Pacer | None = None
         self.underflows = 0
         """Times the device ran out of samples (a glitch was heard); for diagnostics."""
         try:
@@ -261,6 +263,8 @@ class Speaker:
             self.channels = _channels(sounddevice, device, self.rate)
             self.device_name = str(info["name"])
             self._clips = ClipQueue(self.rate, lambda playback, done: self._notices.put((playback, done)))
+            # Set before the stream starts, so no frame escapes the pacer.
+            self.pacer: Pacer | None = Pacer(self.rate, pace) if pace else None
             self._stream = sounddevice.OutputStream(
                 device=device,
                 samplerate=self.rate,
@@ -299,10 +303,6 @@ class Speaker:
         """Fade out what is playing and drop the queue."""
         self._clips.stop()
 
-    def pace(self, pacer: "Pacer") -> None:
-        """Hold the stream to the pacer's speed: only for the unpaced virtual card (`demo`)."""
-        self._pacer = pacer
-
     @property
     def is_playing(self) -> bool:
         """A clip is playing or queued."""
@@ -338,7 +338,7 @@ class Speaker:
         if getattr(status, "output_underflow", False):
             self.underflows += 1
         self._clips.fill(outdata)
-        pacer = self._pacer
+        pacer = self.pacer
         if pacer is not None:
             # Sleeping here is only right for the virtual card, which has no clock of its own.
             pacer.wait(frames)

@@ -58,16 +58,24 @@ def make_virtual_card(directory: str | Path, capture_pcm: bytes = b"") -> Virtua
     card.capture.write_bytes(capture_pcm + TRAILING_SILENCE)
     card.playback.write_bytes(b"")
     system = os.environ.get("FOOTSTRETCH_SYSTEM_ALSA_CONF", SYSTEM_ALSA_CONF)
+    # Two PCMs, not one: the file plugin also writes what it captures into its
+    # `file`, so a shared one would mix the microphone into what was played.
     card.config.write_text(
         f"<{system}>\n"
-        "pcm.virtual {\n"
+        "pcm.virtual_out {\n"
         "    type file\n"
         '    slave.pcm "null"\n'
         f'    file "{card.playback}"\n'
+        '    format "raw"\n'
+        "}\n"
+        "pcm.virtual_in {\n"
+        "    type file\n"
+        '    slave.pcm "null"\n'
+        '    file "/dev/null"\n'
         f'    infile "{card.capture}"\n'
         '    format "raw"\n'
         "}\n"
-        'pcm.!default { type asym  playback.pcm "virtual"  capture.pcm "virtual" }\n',
+        'pcm.!default { type asym  playback.pcm "virtual_out"  capture.pcm "virtual_in" }\n',
         encoding="utf-8",
     )
     return card

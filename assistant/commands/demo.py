@@ -111,6 +111,7 @@ def _run_service(out: Path, card: Any, speed: float) -> bool:
         rate, channels = service.speaker_format
         samples = np.frombuffer(card.playback.read_bytes(), dtype="<i2")
         first_channel = samples[: len(samples) // channels * channels].reshape(-1, channels)[:, 0]
+        first_channel = first_channel[round(service.output_lead() * rate):]
         Audio(first_channel.astype(np.int16), rate).write_wav(out / "spoken.wav")
         card.playback.unlink()
     return _report(out, records)

@@ -157,11 +157,9 @@ def test_a_paced_speaker_plays_in_step_with_the_pacer(tmp_path: Path) -> None:
         import json, time
         import numpy as np
         from assistant.audio.clip import Audio
-        from assistant.audio.pacing import Pacer
         from assistant.audio.playback import Speaker
         second = Audio(np.full(22050, 1000, dtype=np.int16), 22050)
-        with Speaker() as speaker:
-            speaker.pace(Pacer(speaker.rate, speed=4.0))
+        with Speaker(pace=4.0) as speaker:
             began = time.monotonic()
             speaker.play(second).finished.result(timeout=30)
             print(json.dumps({"elapsed": time.monotonic() - began}))
