@@ -48,14 +48,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _virtual_card(out: Path) -> Any:
-    """A virtual card whose microphone hears the start command once."""
+    """Prepare the voice, and a virtual card whose microphone hears the start command once."""
     import numpy as np
 
     from assistant.audio.virtual_card import SAMPLE_RATE, make_virtual_card
+    from assistant.coach import all_prompts
+    from assistant.config import Settings
+    from assistant.paths import cache_dir
+    from assistant.speech.prompt_cache import PromptCache
     from assistant.speech.tts import Voice
 
+    voice = Voice.load()
+    # What an install does once: render every prompt, so the time-compressed
+    # routine never waits for synthesis (the first time takes a minute or so).
+    prompts = all_prompts(Settings().load_routine())
+    print(f"footstretch demo: preparing the voice ({len(prompts)} sentences, cached after the first run)")
+    PromptCache(voice, cache_dir() / "prompts").prepare(prompts)
     print(f"footstretch demo: saying {COMMAND!r} into the virtual microphone")
-    spoken = Voice.load().synthesize(COMMAND).resampled(SAMPLE_RATE).samples
+    spoken = voice.synthesize(COMMAND).resampled(SAMPLE_RATE).samples
     silence = np.zeros(SAMPLE_RATE, dtype=np.int16)
     pcm = np.concatenate([silence, spoken, silence]).astype("<i2").tobytes()
     return make_virtual_card(out / "card", pcm)

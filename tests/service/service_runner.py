@@ -1,0 +1,60 @@
+"""Runs the real service in this process for a test; PortAudio sees the virtual card.
+
+Usage: python service_runner.py SPEC.json. The spec names the config text, the
+directory for state, cache and the timeline, the speed, an optional text event
+to start with, whether to use mock pins, and when to stop. The last line printed
+is a JSON summary. Run in a subprocess whose ALSA_CONFIG_PATH names the card.
+"""
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from assistant.coach.messages import Heard
+from assistant.config import parse_settings
+from assistant.routine import default_routine
+from assistant.service import Places, RunOptions, Service
+from assistant.speech.intents import IntentParser
+from assistant.timeline import json_lines
+from assistant.tomlfile import TomlFile
+
+
+def main() -> None:
+    spec = json.loads(Path(sys.argv[1]).read_text())
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    out = Path(spec["out"])
+    settings = parse_settings(TomlFile.parse(spec.get("config", ""), "test-config.toml"))
+    routine = settings.load_routine()
+    start = [Heard(IntentParser(default_routine()).parse(spec["start_text"]), "text")] if spec.get("start_text") else []
+    pin_factory = None
+    if spec.get("mock_pins", True):
+        from gpiozero.pins.mock import MockFactory, MockPWMPin
+
+        pin_factory = MockFactory(pin_class=MockPWMPin)
+    timeline = (out / "timeline.jsonl").open("w")
+    options = RunOptions(
+        speed=spec.get("speed", 20.0),
+        pace_audio=True,
+        until_done=spec.get("until_done", True),
+        pin_factory=pin_factory,
+        start_with=tuple(start),
+        sinks=(json_lines(timeline),),
+    )
+    places = Places(state=out / "state", cache=Path(spec["cache"]), data=out / "data")
+    service = Service(settings, routine, places, options)
+
+    async def run() -> None:
+        task = asyncio.create_task(service.run())
+        await asyncio.wait({task}, timeout=spec.get("stop_after", 300))
+        service.stop()
+        await task
+
+    asyncio.run(run())
+    timeline.close()
+    print(json.dumps({"output_lead": service.output_lead(), "speaker": service.speaker_format}))
+
+
+if __name__ == "__main__":
+    main()
