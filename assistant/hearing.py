@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2.0
 """How often a missing microphone is looked for again."""
+RESCAN_SECONDS = 10.0
+"""How often PortAudio is asked to list devices again while the microphone is missing
+(each time the speaker is reopened, so not more often than this)."""
 MAX_QUEUED_SECONDS = 10.0
 """Audio waiting for the decoder beyond this is dropped, oldest first."""
 VOSK_MODEL = "vosk-model-small-en-us-0.15"
@@ -45,7 +49,9 @@ class Ears:
         places: Any,
         on_command: Callable[[Any], None],
         on_problem: Callable[[str, bool], None],
+        rescan: Callable[[], None] = lambda: None,
         speed: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         from assistant.audio.pacing import Pacer
         from assistant.speech.listener import open_listener
@@ -56,6 +62,9 @@ class Ears:
         self._device = device_setting(settings.audio.input_device)
         self._on_command = on_command
         self._on_problem = on_problem
+        self._rescan = rescan
+        self._clock = clock
+        self._last_rescan = clock()
         self._pacer = Pacer(16000, speed) if speed else None
         self._frames: queue.Queue[Any] = queue.Queue()
         self._queued = 0
@@ -110,24 +119,38 @@ class Ears:
         from assistant.audio.capture import Microphone
 
         while not self._closed.is_set():
-            if self._microphone is None or not self._microphone.alive:
-                if self._microphone is not None:
-                    self._microphone.close()
-                    self._microphone = None
-                    logger.warning("the microphone stopped; looking for it again")
+            if self._microphone is not None and not self._microphone.alive:
+                self._microphone.close()
+                self._microphone = None
+                logger.warning("the microphone stopped; looking for it again")
+                self._report(missing=True)
+                self._rescan_now()
+            if self._microphone is None:
                 try:
                     self._microphone = Microphone(self._on_audio, self._device)
                 except DeviceError as error:
                     if not self._missing:
                         logger.error("no microphone (%s); retrying every %.0f s", error, RETRY_SECONDS)
-                        self._missing = True
-                        self._on_problem("microphone", True)
+                    self._report(missing=True)
+                    if self._clock() - self._last_rescan >= RESCAN_SECONDS:
+                        self._rescan_now()
                 else:
-                    if self._missing:
-                        logger.info("the microphone is back")
-                        self._missing = False
-                        self._on_problem("microphone", False)
+                    self._report(missing=False)
             self._closed.wait(RETRY_SECONDS)
+
+    def _rescan_now(self) -> None:
+        self._last_rescan = self._clock()
+        try:
+            self._rescan()
+        except Exception:  # noqa: BLE001 - a failed rescan is retried, never fatal
+            logger.exception("rescanning audio devices failed")
+
+    def _report(self, missing: bool) -> None:
+        if missing != self._missing:
+            if not missing:
+                logger.info("the microphone is back")
+            self._missing = missing
+            self._on_problem("microphone", missing)
 
 
 def device_setting(spec: str) -> int | str | None:

@@ -297,23 +297,26 @@ class Service:
             logger.error("no voice could be loaded (%s); going on with the LED only", error)
             return None
         cache = PromptCache(voice, self.places.cache / "prompts", length_scale=length_scale_for(self.settings.voice.rate))
-        device = device_setting(self.settings.audio.output_device)
+        open_speaker = functools.partial(
+            Speaker,
+            device_setting(self.settings.audio.output_device),
+            volume=self._policy,
+            pace=self.options.speed if self.options.pace_audio else None,
+        )
         try:
-            speaker = Speaker(device, volume=self._policy, pace=self.options.speed if self.options.pace_audio else None)
+            output = VoiceOutput(
+                open_speaker,
+                cache,
+                speed=self.options.speed,
+                on_failure=lambda reason: self.post_threadsafe(Problem("speaker", active=True)),
+            )
         except DeviceError as error:
             logger.error("no audio output (%s); going on with the LED only", error)
             self.post(Problem("speaker", active=True))
             return None
-        stack.callback(speaker.close)
-        self.speaker_pacer = speaker.pacer
-        self.speaker_format = (speaker.rate, speaker.channels)
-        output = VoiceOutput(
-            speaker,
-            cache,
-            speed=self.options.speed,
-            on_failure=lambda reason: self.post_threadsafe(Problem("speaker", active=True)),
-        )
         stack.callback(output.close)
+        self.speaker_pacer = output.speaker.pacer
+        self.speaker_format = (output.speaker.rate, output.speaker.channels)
         # Render every known prompt in the background; stop early at shutdown.
         stop_preparing = threading.Event()
         stack.callback(stop_preparing.set)
@@ -380,10 +383,20 @@ class Service:
             places=self.places,
             on_command=lambda command: self._loop.call_soon_threadsafe(self._on_command, command),
             on_problem=lambda what, active: self.post_threadsafe(Problem(what, active)),
+            rescan=self._rescan_audio,
             speed=self.options.speed if self.options.pace_audio else None,
         )
         stack.callback(hearing.close)
         return hearing
+
+    def _rescan_audio(self) -> None:
+        """Let PortAudio find devices again (any thread); the speaker is reopened around it."""
+        from assistant.audio.capture import rescan_devices
+
+        if self._voice is not None:
+            self._voice.reopen_speaker(rescan_devices)
+        else:
+            rescan_devices()
 
     def _on_command(self, command: Any) -> None:
         """A command from the recognizer; drop it when it is the coach's own voice."""

@@ -54,14 +54,16 @@ class VoiceOutput:
 
     def __init__(
         self,
-        speaker: Speaker,
+        open_speaker: Callable[[], Speaker],
         cache: PromptCache,
         *,
         speed: float = 1.0,
         on_failure: Callable[[str], None] = lambda reason: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._speaker = speaker
+        self._open_speaker = open_speaker
+        self._speaker = open_speaker()
+        self._speaker_lock = threading.Lock()
         self._cache = cache
         self._speed = speed
         self._on_failure = on_failure
@@ -122,14 +124,36 @@ class VoiceOutput:
             time.sleep(0.02)
         return True
 
+    @property
+    def speaker(self) -> Speaker:
+        """The speaker in use now."""
+        return self._speaker
+
+    def reopen_speaker(self, meanwhile: Callable[[], None] = lambda: None) -> None:
+        """Close the speaker, run `meanwhile` (a PortAudio rescan), and open it again.
+
+        If it cannot be opened again the voice goes quiet and `on_failure` says so.
+        """
+        with self._speaker_lock:
+            self._speaker.close()
+            meanwhile()
+            try:
+                self._speaker = self._open_speaker()
+            except DeviceError as error:
+                self._fail(error)
+            else:
+                self._failed = False
+
     def close(self) -> None:
-        """Stop the worker; the speaker is closed by its owner. Safe to call twice."""
+        """Stop the worker and close the speaker. Safe to call twice."""
         if self._closed:
             return
         self._closed = True
         self._interrupt()
         self._queue.put(None)
         self._thread.join(timeout=2)
+        with self._speaker_lock:
+            self._speaker.close()
 
     def _interrupt(self) -> None:
         self._generation += 1
@@ -140,6 +164,12 @@ class VoiceOutput:
         except queue.Empty:
             pass
         self._speaker.stop()
+
+    def _fail(self, error: DeviceError) -> None:
+        if not self._failed:
+            logger.error("audio output failed, going on with the LED only: %s", error)
+            self._on_failure(str(error))
+        self._failed = True
 
     def _work(self) -> None:
         while (item := self._queue.get()) is not None:
@@ -158,11 +188,10 @@ class VoiceOutput:
         if item.generation != self._generation:
             return
         try:
-            playback = self._speaker.play(audio)
+            with self._speaker_lock:
+                playback = self._speaker.play(audio)
         except DeviceError as error:
-            self._failed = True
-            logger.error("audio output failed, going on with the LED only: %s", error)
-            self._on_failure(str(error))
+            self._fail(error)
             return
         now = self._clock()
         with self._lock:

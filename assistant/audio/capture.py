@@ -73,6 +73,17 @@ def supported_rate(device: int) -> int:
     raise DeviceError(f"input device {device} accepts none of the rates {PREFERRED_RATES}")
 
 
+def rescan_devices() -> None:
+    """Make PortAudio list the devices again: it does so only once, when it starts.
+
+    A USB microphone plugged back in (perhaps as another card number) is only
+    visible after this. It ends every open stream of the process, so the
+    caller reopens them (the service does it with the speaker in hand).
+    """
+    sd._terminate()
+    sd._initialize()
+
+
 class Microphone:
     """An open input stream delivering 16 kHz int16 mono blocks to `on_audio`."""
 
@@ -119,8 +130,12 @@ class Microphone:
         if self._closed:
             return
         self._closed = True
-        self._stream.stop()
-        self._stream.close()
+        try:
+            self._stream.stop()
+            self._stream.close()
+        except sd.PortAudioError as error:
+            # A stream whose device vanished may not close cleanly; it is gone either way.
+            logger.debug("closing the input stream: %s", error)
 
     def __enter__(self) -> Microphone:
         return self

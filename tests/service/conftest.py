@@ -52,9 +52,11 @@ def cache_home(tmp_path_factory) -> Path:
 def run_service(tmp_path, cache_home):
     """Run the service with a spec; the microphone hears `capture` (16 kHz int16)."""
 
-    def run(capture: np.ndarray | None = None, timeout: float = 300, **spec: Any) -> ServiceRun:
+    def run(capture: np.ndarray | None = None, timeout: float = 300, alsa_extra: str = "", **spec: Any) -> ServiceRun:
         pcm = b"" if capture is None else capture.astype("<i2").tobytes()
         card = make_virtual_card(tmp_path / "card", pcm)
+        if alsa_extra:
+            card.config.write_text(card.config.read_text() + alsa_extra)
         spec = {"out": str(tmp_path), "cache": str(cache_home / "footstretch"), **spec}
         spec_file = tmp_path / "spec.json"
         spec_file.write_text(json.dumps(spec))
@@ -76,3 +78,25 @@ def run_service(tmp_path, cache_home):
 def silence(seconds: float) -> np.ndarray:
     """Digital silence at the microphone's rate."""
     return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.int16)
+
+
+def mic_pcm(name: str, capture: Path) -> str:
+    """ALSA config text for an extra capture device called `name` hearing `capture`."""
+    return (
+        f"pcm.{name} {{\n    type file\n    slave.pcm \"null\"\n    file \"/dev/null\"\n"
+        f"    infile \"{capture}\"\n    format \"raw\"\n}}\n"
+    )
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory, cache_home):
+    """One run of `footstretch demo --speed 20`: (completed process, timeline records, out dir)."""
+    out = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "XDG_STATE_HOME": str(out / "state")}
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "demo", "--speed", "20", "--out", str(out)],
+        capture_output=True, text=True, timeout=600, env=env, stdin=subprocess.DEVNULL,
+    )
+    timeline = out / "timeline.jsonl"
+    records = [json.loads(line) for line in timeline.read_text().splitlines()] if timeline.exists() else []
+    return done, records, out

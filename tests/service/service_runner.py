@@ -9,7 +9,10 @@ is a JSON summary. Run in a subprocess whose ALSA_CONFIG_PATH names the card.
 import asyncio
 import json
 import logging
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 from assistant.coach.messages import Heard
@@ -44,6 +47,11 @@ def main() -> None:
     )
     places = Places(state=out / "state", cache=Path(spec["cache"]), data=out / "data")
     service = Service(settings, routine, places, options)
+    if "alsa_config_after" in spec:
+        # Plug a device in (or out): ALSA reads its configuration again when PortAudio rescans.
+        seconds, text = spec["alsa_config_after"]
+        threading.Timer(seconds, lambda: Path(os.environ["ALSA_CONFIG_PATH"]).write_text(text)).start()
+    began = time.monotonic()
 
     async def run() -> None:
         task = asyncio.create_task(service.run())
@@ -53,7 +61,11 @@ def main() -> None:
 
     asyncio.run(run())
     timeline.close()
-    print(json.dumps({"output_lead": service.output_lead(), "speaker": service.speaker_format}))
+    print(json.dumps({
+        "output_lead": service.output_lead(),
+        "speaker": service.speaker_format,
+        "wall_seconds": time.monotonic() - began,
+    }))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,5 @@
 """`footstretch demo`: the README's main command, end to end on a virtual card and mock pins."""
 
-import json
-import os
-import subprocess
-import sys
 import wave
 
 import numpy as np
@@ -13,18 +9,6 @@ from assistant.routine import default_routine
 
 pytestmark = pytest.mark.integration
 ROUTINE = default_routine()
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, cache_home):
-    out = tmp_path_factory.mktemp("demo")
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "XDG_STATE_HOME": str(out / "state")}
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", "demo", "--speed", "20", "--out", str(out)],
-        capture_output=True, text=True, timeout=600, env=env, stdin=subprocess.DEVNULL,
-    )
-    records = [json.loads(line) for line in (out / "timeline.jsonl").read_text().splitlines()]
-    return done, records, out
 
 
 def test_the_demo_hears_the_spoken_start_and_completes_the_routine(demo):
