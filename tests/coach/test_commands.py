@@ -231,3 +231,11 @@ def test_listens_only_for_what_makes_sense():
     coach.handle(Heard(Intent("start_routine")), 0)
     assert {"pause", "stop", "pain", "time_left"} <= coach.listening_for()
     assert "start_routine" not in coach.listening_for()
+
+
+def test_button_gestures_go_through_the_same_detector_as_the_pin():
+    records = simulate((0, "button:press"), (100, "button:double"), (200, "button:long"))
+    intents = [(r["intent"], r["t"]) for r in of_type(records, "intent")]
+    # A press is known once the double-press window (0.4 s) after its release (0.15 s) has passed;
+    # a double press as soon as the second press settles; a long press after 1.5 s held.
+    assert intents == [("start_routine", 0.55), ("next", 100.35), ("stop", 201.5)]
