@@ -290,11 +290,10 @@ class Service:
 
         loop = asyncio.get_running_loop()
         try:
-            voice = await loop.run_in_executor(
-                None, Voice.load, self.settings.voice.name, self.places.data / "voices"
-            )
+            # Only the files: the model is loaded if a prompt is ever missing from the cache.
+            voice = Voice.open(self.settings.voice.name, self.places.data / "voices")
         except ModelError as error:
-            logger.error("no voice could be loaded (%s); going on with the LED only", error)
+            logger.error("no voice could be found (%s); going on with the LED only", error)
             return None
         cache = PromptCache(voice, self.places.cache / "prompts", length_scale=length_scale_for(self.settings.voice.rate))
         open_speaker = functools.partial(

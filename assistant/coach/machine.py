@@ -40,7 +40,7 @@ from assistant.coach.messages import (
     StretchDone,
     Tick,
 )
-from assistant.coach.words import duration_words, seconds_words, speech_seconds
+from assistant.coach.words import speech_seconds
 from assistant.routine import Routine
 from assistant.speech.intents import Intent
 
@@ -263,10 +263,8 @@ class Coach:
         if left_here is None:
             here = prompts.NOT_HOLDING_YET
         else:
-            here = f"{seconds_words(max(1, left_here)).capitalize()} left"
-            side = self._rounds[self._pos].side
-            here += " on this side." if side else " on this one."
-        return [self._answer(f"{here} {duration_words(total).capitalize()} in the whole routine.")]
+            here = prompts.time_left_here(left_here, per_side=self._rounds[self._pos].side is not None)
+        return [self._answer(here), self._answer(prompts.time_left_total(total))]
 
     def _intent_whats_next(self, intent: Intent, now: float) -> list[Action]:
         if self.state not in _IN_ROUTINE:
@@ -319,16 +317,17 @@ class Coach:
         """Open the stretch of the current round with its set-up words."""
         here = self._rounds[self._pos]
         stretch = self.routine.stretches[here.stretch]
-        text = prompts.announce(stretch, here.stretch, len(self.routine.stretches))
+        texts = [prompts.announce(stretch, here.stretch, len(self.routine.stretches))]
         if here.side == "left":
-            text = f"{text} {prompts.switch(stretch, 'left')}"
+            # Picking up on the left side after a restart: position first, then the switch.
+            texts.append(prompts.switch(stretch, "left"))
         self.state = State.SETUP
-        words = f"{preface} {text}" if preface else text
+        words = " ".join(([preface] if preface else []) + texts)
         self._at(at + max(stretch.setup_seconds, speech_seconds(words) + SPEECH_MARGIN), "_ready")
         out: list[Action] = [self._step()]
         if preface:
             out.append(Say(preface, "instruction"))
-        return out + [self._instruct(text), self._led()]
+        return out + [self._instruct(text) for text in texts] + [self._led()]
 
     def _ready(self, at: float) -> list[Action]:
         stretch = self.routine.stretches[self._rounds[self._pos].stretch]

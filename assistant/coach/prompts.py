@@ -1,13 +1,14 @@
 """Every sentence the coach says, built in one place.
 
-Prompts that are known in advance are listed by `all_prompts`, so the voice
-can render them once into the prompt cache; only answers that carry a live
-figure ("about twelve seconds left") are made on the fly.
+Every sentence is listed in advance by `all_prompts`, even the answers to
+"how much time is left" (one sentence per second of a hold, one per rounded
+duration of the routine), so the voice renders them once into the prompt
+cache and the service never has to load the voice model to speak.
 """
 
 from __future__ import annotations
 
-from assistant.coach.words import number_words, ordinal_count, seconds_words
+from assistant.coach.words import duration_words, number_words, ordinal_count, seconds_words
 from assistant.routine import Routine, Stretch
 
 STARTING_NOW = "Starting now."
@@ -123,6 +124,26 @@ def whats_next_round(rep: int, reps: int) -> str:
     return f"Next is round {ordinal_count(rep, reps)}."
 
 
+def time_left_here(seconds: float, per_side: bool) -> str:
+    """"Twenty seconds left on this side."."""
+    where = "on this side" if per_side else "on this one"
+    return f"{seconds_words(max(1, round(seconds))).capitalize()} left {where}."
+
+
+def time_left_total(seconds: float) -> str:
+    """"About four minutes in the whole routine."."""
+    return f"{duration_words(seconds).capitalize()} in the whole routine."
+
+
+def _longest_routine_seconds(routine: Routine) -> float:
+    """A generous bound on how long the routine can take without pauses."""
+    per_round = routine.ready_seconds + max(routine.switch_seconds, routine.rep_rest_seconds, 10) + 10
+    return sum(
+        max(s.setup_seconds, 30) + routine.rest_seconds + len(s.side_names) * s.reps * (s.seconds + per_round)
+        for s in routine.stretches
+    )
+
+
 def idle_first(routine: Routine) -> str:
     """Answer to "what's next" while idle."""
     return f"Say start my foot stretches to begin. The first one is {routine.stretches[0].name}."
@@ -137,6 +158,9 @@ def all_prompts(routine: Routine) -> list[str]:
         MICROPHONE_BACK, WELL_DONE_REST, OKAY, routine.finish, idle_first(routine),
     ]
     texts += [count_word(n) for n in range(1, COUNTDOWN_LONG + 1)]
+    longest_hold = max(round(s.seconds) for s in routine.stretches)
+    texts += [time_left_here(n, per_side) for n in range(1, longest_hold + 1) for per_side in (True, False)]
+    texts += [time_left_total(n) for n in range(5, round(_longest_routine_seconds(routine)) + 60, 5)]
     count = len(routine.stretches)
     for index, stretch in enumerate(routine.stretches):
         texts += [announce(stretch, index, count), ready(stretch), finish(routine, stretch)]

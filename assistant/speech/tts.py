@@ -10,8 +10,10 @@ voice speaks instead: a coach that still talks beats one that stays silent.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,31 +64,56 @@ def voice_files(name: str, voices_dir: Path) -> tuple[Path, Path]:
 
 
 class Voice:
-    """A loaded piper voice; `synthesize` is safe to call from worker threads."""
+    """A piper voice; `synthesize` is safe to call from worker threads.
 
-    def __init__(self, piper: "PiperVoice", name: str, fingerprint: str) -> None:
-        self._piper = piper
+    `Voice.open` only finds the files: the model (about 150 MB in memory) is
+    loaded the first time something is synthesized. The service opens its
+    voice that way, because with every prompt in the cache it never needs the
+    model and stays small enough for a Pi Zero. `Voice.load` loads at once and
+    proves the model works.
+    """
+
+    def __init__(self, name: str, model: Path, config: Path) -> None:
         self.name = name
-        self.fingerprint = fingerprint
+        self.model = model
+        self.config = config
+        self.fingerprint = _fingerprint(name, model, config)
         """Changes whenever the voice files change, so cached prompts are re-rendered."""
-        self.sample_rate: int = piper.config.sample_rate
+        try:
+            self.sample_rate: int = int(json.loads(config.read_text("utf-8"))["audio"]["sample_rate"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ModelError(f"voice {name}: its config {config} is unreadable ({error})") from error
+        self._piper: "PiperVoice | None" = None
+        self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, name: str = DEFAULT_VOICE, voices_dir: Path | None = None) -> "Voice":
-        """Load voice `name`, falling back to the default voice when it is missing or corrupt."""
+    def open(cls, name: str = DEFAULT_VOICE, voices_dir: Path | None = None) -> "Voice":
+        """Find voice `name` without loading its model; the default voice when it is missing."""
         if voices_dir is None:
             from assistant.speech.voices import default_voices_dir
 
             voices_dir = default_voices_dir()
         if name != DEFAULT_VOICE:
             try:
-                return cls._load_files(name, *voice_files(name, voices_dir))
+                return cls._open_files(name, *voice_files(name, voices_dir))
             except ModelError as error:
                 logger.warning("%s; speaking with the default voice %s instead", error, DEFAULT_VOICE)
-        return cls._load_files(DEFAULT_VOICE, *voice_files(DEFAULT_VOICE, voices_dir))
+        return cls._open_files(DEFAULT_VOICE, *voice_files(DEFAULT_VOICE, voices_dir))
 
     @classmethod
-    def _load_files(cls, name: str, model: Path, config: Path) -> "Voice":
+    def load(cls, name: str = DEFAULT_VOICE, voices_dir: Path | None = None) -> "Voice":
+        """Load voice `name` now, falling back to the default voice when it is missing or corrupt."""
+        voice = cls.open(name, voices_dir)
+        if voice.name != DEFAULT_VOICE:
+            try:
+                return voice._loaded()
+            except ModelError as error:
+                logger.warning("%s; speaking with the default voice %s instead", error, DEFAULT_VOICE)
+                voice = cls.open(DEFAULT_VOICE, voices_dir)
+        return voice._loaded()
+
+    @classmethod
+    def _open_files(cls, name: str, model: Path, config: Path) -> "Voice":
         if not _NAME.match(name):
             raise ModelError(f"voice name {name!r} is not a piper voice name")
         if not (model.is_file() and config.is_file()):
@@ -94,18 +121,30 @@ class Voice:
                 f"voice {name} is not installed (no {model.name} and {config.name} in "
                 f"{model.parent}); run: footstretch voices fetch {name}"
             )
-        from piper import PiperVoice
+        return cls(name, model, config)
 
-        try:
-            voice = cls(PiperVoice.load(model, config_path=config), name, _fingerprint(name, model, config))
-            # A model can load and still be unusable (wrong config beside it); saying a
-            # word now proves it, and warms onnxruntime so the first prompt is not slow.
-            voice.synthesize("Ready.")
-        # onnxruntime's errors derive from bare Exception, so nothing narrower catches them.
-        except Exception as error:  # noqa: BLE001
-            raise ModelError(f"voice {name} at {model} is corrupt ({error})") from error
-        logger.info("loaded voice %s (%d Hz)", name, voice.sample_rate)
-        return voice
+    def _loaded(self) -> "Voice":
+        self._engine()
+        return self
+
+    def _engine(self) -> "PiperVoice":
+        """The piper model, loaded (and proven with one word) on first use."""
+        with self._lock:
+            if self._piper is not None:
+                return self._piper
+            from piper import PiperVoice
+
+            try:
+                piper = PiperVoice.load(self.model, config_path=self.config)
+                # A model can load and still be unusable (wrong config beside it); saying a
+                # word now proves it, and warms onnxruntime so the first prompt is not slow.
+                list(piper.synthesize("Ready."))
+            # onnxruntime's errors derive from bare Exception, so nothing narrower catches them.
+            except Exception as error:  # noqa: BLE001
+                raise ModelError(f"voice {self.name} at {self.model} is corrupt ({error})") from error
+            logger.info("loaded voice %s (%d Hz)", self.name, self.sample_rate)
+            self._piper = piper
+            return piper
 
     def synthesize(self, text: str, *, length_scale: float = 1.0) -> Audio:
         """Speak `text`; `length_scale` above 1 speaks more slowly."""
@@ -115,8 +154,9 @@ class Voice:
             raise InputError("there is no text to say")
         config = SynthesisConfig(length_scale=length_scale, normalize_audio=True, volume=PEAK_LEVEL)
         pieces: list[np.ndarray] = []
+        engine = self._engine()
         for piece, pause in speakable_pieces(text):
-            for chunk in self._piper.synthesize(piece, syn_config=config):
+            for chunk in engine.synthesize(piece, syn_config=config):
                 pieces.append(chunk.audio_int16_array)
             pieces.append(np.zeros(round(pause * self.sample_rate), dtype=np.int16))
         samples = np.concatenate(pieces[:-1]) if len(pieces) > 1 else np.zeros(0, dtype=np.int16)

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.audio.virtual_card import SAMPLE_RATE, make_virtual_card
 
-RUNNER = Path(__file__).with_name("service_runner.py")
+RUNNER = Path(__file__).parents[2] / "benchmarks" / "service_runner.py"
 ROOT = Path(__file__).parents[2]
 
 

@@ -1,4 +1,4 @@
-"""Runs the real service in this process for a test; PortAudio sees the virtual card.
+"""Runs the real service in this process, for tests and benchmarks; PortAudio sees the virtual card.
 
 Usage: python service_runner.py SPEC.json. The spec names the config text, the
 directory for state, cache and the timeline, the speed, an optional text event
