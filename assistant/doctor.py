@@ -110,7 +110,8 @@ def check_speech(ctx: Context) -> Finding:
         listener = open_listener(ctx.settings.speech.backend, model, default_routine())
     except AssistantError as error:
         return Finding("speech", Status.FAIL, str(error), "footstretch models fetch vosk-model-small-en-us-0.15")
-    backend = listener.backend_name
+    backend = listener.backend
+    listener.close()
     if backend != "vosk":
         return Finding("speech", Status.WARN, f"{backend} (built in); no vosk model at {model}",
                        "for better recognition: footstretch models fetch vosk-model-small-en-us-0.15")
@@ -172,10 +173,13 @@ def check_service(ctx: Context) -> Finding:
     if shutil.which("systemctl") is None:
         return Finding("service", Status.WARN, "systemctl not found", "install on a Pi: sudo scripts/install-pi.sh")
     state = subprocess.run(["systemctl", "is-active", "footstretch"], capture_output=True, text=True, timeout=10)
-    active = state.stdout.strip() or state.stderr.strip()
+    active = state.stdout.strip()
     if active == "active":
         return Finding("service", Status.OK, "footstretch.service is running")
-    return Finding("service", Status.WARN, f"footstretch.service is {active or 'not installed'}",
+    if not active:
+        reason = (state.stderr.strip().splitlines() or ["systemd is not running here"])[0]
+        return Finding("service", Status.WARN, f"cannot ask systemd: {reason}", "on the Pi: systemctl status footstretch")
+    return Finding("service", Status.WARN, f"footstretch.service is {active}",
                    "sudo scripts/install-pi.sh, or: sudo systemctl enable --now footstretch")
 
 
