@@ -1,0 +1,28 @@
+"""`python -m benchmarks` (`make bench`): every figure, one script after the other.
+
+Recognition (quick dev set), speaking, and the service on one stretch at real
+speed. Each script can also be run on its own with more options; see
+benchmarks/README.md.
+"""
+
+import subprocess
+import sys
+
+RUNS = (
+    ["benchmarks.recognition", "--quick"],
+    ["benchmarks.speaking"],
+    ["benchmarks.service", "--stretch", "ankle_circles", "--idle", "20"],
+)
+
+
+def main() -> int:
+    """Run each benchmark in its own process (each sets up its own audio)."""
+    failed = 0
+    for module in RUNS:
+        print(f"\n== python -m {' '.join(module)}", flush=True)
+        failed += subprocess.run([sys.executable, "-m", *module]).returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
