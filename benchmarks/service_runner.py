@@ -47,6 +47,11 @@ def main() -> None:
     )
     places = Places(state=out / "state", cache=Path(spec["cache"]), data=out / "data")
     service = Service(settings, routine, places, options)
+    for at, held in spec.get("button_presses", []):
+        # A finger on the mock button pin: down at `at`, up `held` seconds later (wall clock).
+        pin = pin_factory.pin(settings.gpio.button_pin)
+        threading.Timer(at, pin.drive_low).start()
+        threading.Timer(at + held, pin.drive_high).start()
     if "alsa_config_after" in spec:
         # Plug a device in (or out): ALSA reads its configuration again when PortAudio rescans.
         seconds, text = spec["alsa_config_after"]

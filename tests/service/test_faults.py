@@ -135,3 +135,4 @@ def test_sigterm_mid_routine_exits_quickly_keeps_the_session_and_offers_to_conti
     records = [json.loads(line) for line in timeline.read_text().splitlines()]
     offers = [r["text"] for r in records if r["type"] == "say"]
     assert offers and offers[0].startswith("We stopped during toe walking."), again.stderr[-2000:]
+
