@@ -25,9 +25,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
+from assistant.closing import Closing
 from assistant.coach.messages import (
     Action,
     HoldEnd,
@@ -126,7 +126,7 @@ def history_path(state_dir: Path) -> Path:
     return Path(state_dir) / FILE_NAME
 
 
-class History:
+class History(Closing):
     """The session history file; a context manager whose `close()` may be called twice."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False, busy_timeout: float = 5.0) -> None:
@@ -490,19 +490,6 @@ class History:
             if self._db is not None:
                 self._db.close()
                 self._db = None
-
-    def __enter__(self) -> History:
-        """Use as a context manager that closes the file on exit."""
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        """Close the file."""
-        self.close()
 
 
 @contextmanager

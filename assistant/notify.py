@@ -15,12 +15,13 @@ import os
 import socket
 import sys
 from collections.abc import Mapping
-from types import TracebackType
+
+from assistant.closing import Closing
 
 logger = logging.getLogger(__name__)
 
 
-class Notifier:
+class Notifier(Closing):
     """Talks to systemd's notify socket; every method is a no-op when not under systemd."""
 
     def __init__(self, environ: Mapping[str, str] | None = None, pid: int | None = None) -> None:
@@ -64,19 +65,6 @@ class Notifier:
         if self._socket is not None:
             self._socket.close()
             self._socket = None
-
-    def __enter__(self) -> Notifier:
-        """Use as a context manager that closes the socket on exit."""
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        """Close the socket."""
-        self.close()
 
     def _send(self, field: str | None, status: str | None = None) -> None:
         if self._address is None or self._closed:

@@ -15,6 +15,7 @@ import numpy as np
 import sounddevice as sd
 import soxr
 
+from assistant.closing import Closing
 from assistant.errors import DeviceError
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def rescan_devices() -> None:
     sd._initialize()
 
 
-class Microphone:
+class Microphone(Closing):
     """An open input stream delivering 16 kHz int16 mono blocks to `on_audio`."""
 
     def __init__(self, on_audio: Callable[[np.ndarray], None], device: int | str | None = None, *,
@@ -137,8 +138,4 @@ class Microphone:
             # A stream whose device vanished may not close cleanly; it is gone either way.
             logger.debug("closing the input stream: %s", error)
 
-    def __enter__(self) -> Microphone:
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()

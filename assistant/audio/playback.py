@@ -23,12 +23,13 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import time as clock_time
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.audio.clip import Audio
+from assistant.closing import Closing
 from assistant.errors import ConfigError, DeviceError
 
 if TYPE_CHECKING:
@@ -221,7 +222,7 @@ def choose_rate(supported: Callable[[int], bool], preferred: int, default: int |
     raise DeviceError(f"the output device accepts none of the rates {', '.join(map(str, candidates))} Hz")
 
 
-class Speaker:
+class Speaker(Closing):
     """One output stream kept open; `play` queues clips without blocking.
 
     `device` is a sounddevice device (index or name substring; None for the
@@ -322,17 +323,6 @@ class Speaker:
             self._notices.put((playback, False))
         self._notices.put(None)
         self._notifier.join(timeout=5)
-
-    def __enter__(self) -> "Speaker":
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _callback(self, outdata: np.ndarray, frames: int, when: object, status: object) -> None:
         if getattr(status, "output_underflow", False):

@@ -13,9 +13,9 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
+from assistant.closing import Closing
 from assistant.coach.messages import LedPattern
 from assistant.gpio.patterns import Display
 
@@ -33,7 +33,7 @@ FRAME_SECONDS = 0.02  # 50 frames a second: smooth breathing, blinks timed to 20
 PWM_HZ = 200  # fast enough that a 3% duty cycle does not flicker
 
 
-class BedsideButton:
+class BedsideButton(Closing):
     """A push button from a GPIO pin to ground, using the internal pull-up.
 
     `on_edge(pressed, time)` runs on gpiozero's event thread for every edge;
@@ -82,21 +82,8 @@ class BedsideButton:
         """Release the pin; safe to call twice."""
         self._button.close()
 
-    def __enter__(self) -> Self:
-        """Use as a context manager that closes the button."""
-        return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        """Close the button."""
-        self.close()
-
-
-class StatusLed:
+class StatusLed(Closing):
     """A PWM LED that shows `LedPattern`s, rendered by a small background thread.
 
     `show` and `set_scale` may be called from any thread (the service calls
@@ -182,19 +169,6 @@ class StatusLed:
             self._thread = None
         with self._lock:
             self._led.close()
-
-    def __enter__(self) -> Self:
-        """Use as a context manager that closes the LED."""
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        """Close the LED."""
-        self.close()
 
 
 def open_gpio(
