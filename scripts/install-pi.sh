@@ -48,20 +48,9 @@ for arg in "$@"; do
     esac
 done
 
-step() { printf '\n== %s\n' "$*"; }
-note() { printf '   %s\n' "$*"; }
-
-# Print a command, then run it unless this is a dry run.
-run() {
-    printf '+'
-    for word in "$@"; do
-        if [[ "$word" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then printf ' %s' "$word"; else printf ' %q' "$word"; fi
-    done
-    printf '\n'
-    if [ "$DRY_RUN" = 0 ]; then
-        "$@"
-    fi
-}
+SCRIPT=install-pi.sh
+# shellcheck source=scripts/common.sh
+source "$(dirname "$0")/common.sh"
 
 # A footstretch command as the service user, with the directories the service will use.
 as_service() {
@@ -70,16 +59,10 @@ as_service() {
         "$BIN" "$@"
 }
 
-if [ "$DRY_RUN" = 0 ] && [ "$(id -u)" != 0 ]; then
-    echo "install-pi.sh: run it as root: sudo $0 $*" >&2
-    exit 1
-fi
+require_root "$@"
 if [ ! -f "$REPO/pyproject.toml" ] || [ ! -f "$REPO/systemd/footstretch.service" ]; then
     echo "install-pi.sh: run it from a footstretch checkout (no pyproject.toml in $REPO)" >&2
     exit 1
-fi
-if [ "$DRY_RUN" = 1 ]; then
-    echo "Dry run: nothing will be changed."
 fi
 
 step "apt packages"

@@ -43,28 +43,11 @@ for arg in "$@"; do
     esac
 done
 
-step() { printf '\n== %s\n' "$*"; }
-note() { printf '   %s\n' "$*"; }
+SCRIPT=uninstall-pi.sh
+# shellcheck source=scripts/common.sh
+source "$(dirname "$0")/common.sh"
 
-# Print a command, then run it unless this is a dry run.
-run() {
-    printf '+'
-    for word in "$@"; do
-        if [[ "$word" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then printf ' %s' "$word"; else printf ' %q' "$word"; fi
-    done
-    printf '\n'
-    if [ "$DRY_RUN" = 0 ]; then
-        "$@"
-    fi
-}
-
-if [ "$DRY_RUN" = 0 ] && [ "$(id -u)" != 0 ]; then
-    echo "uninstall-pi.sh: run it as root: sudo $0 $*" >&2
-    exit 1
-fi
-if [ "$DRY_RUN" = 1 ]; then
-    echo "Dry run: nothing will be changed."
-fi
+require_root "$@"
 
 step "service"
 # Stopping first lets the service record the session in progress before it goes.
