@@ -26,16 +26,22 @@ def test_the_bundled_voice_speaks_a_prompt(voice: Voice) -> None:
 
 
 def test_two_sentences_are_separated_by_a_pause(voice: Voice) -> None:
-    one = voice.synthesize("Relax.")
-    two = voice.synthesize("Relax. Relax.")
-    assert two.duration > 2 * one.duration + 0.2
+    # Piper's durations vary a little from run to run; the pause between sentences does not.
+    two = voice.synthesize("Relax. Relax.").samples
+    quiet = np.abs(two.astype(np.int32)) < 30
+    longest = run = 0
+    for sample_is_quiet in quiet[len(quiet) // 4 : 3 * len(quiet) // 4]:
+        run = run + 1 if sample_is_quiet else 0
+        longest = max(longest, run)
+    assert longest / voice.sample_rate >= 0.2
 
 
 def test_a_slower_rate_speaks_more_slowly(voice: Voice) -> None:
     text = "Hold the stretch and breathe slowly."
     normal = voice.synthesize(text, length_scale=length_scale_for(1.0))
     slow = voice.synthesize(text, length_scale=length_scale_for(0.7))
-    assert slow.duration > 1.25 * normal.duration
+    # 0.7 times the rate is 1.43 times as long; piper's own variation is well under 15 %.
+    assert slow.duration > 1.2 * normal.duration
 
 
 @pytest.mark.parametrize("rate", [0.2, 3.0])
