@@ -75,7 +75,11 @@ class Notifier(Closing):
             lines.append("STATUS=" + " ".join(status.splitlines()))
         try:
             if self._socket is None:
-                self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+                # Non-blocking: a notify socket nobody reads must never stall the loop
+                # (a full queue drops the message and logs, like any other send failure).
+                self._socket = socket.socket(
+                    socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK
+                )
             self._socket.sendto("\n".join(lines).encode("utf-8"), self._address)
         except OSError as error:
             if not self._failed:

@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -43,6 +44,16 @@ def _proc(pid: int) -> tuple[float, int]:
     status = Path(f"/proc/{pid}/status").read_text()
     hwm = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
     return cpu, hwm
+
+
+def _drain(notify: socket.socket) -> None:
+    while True:
+        try:
+            notify.recv(4096)
+        except TimeoutError:
+            continue
+        except OSError:
+            return
 
 
 def main() -> None:
@@ -74,6 +85,8 @@ def main() -> None:
                 ready = time.monotonic() - began
         except TimeoutError:
             pass
+    # Keep reading, as systemd does: status lines arrive at every step.
+    threading.Thread(target=_drain, args=(notify,), daemon=True).start()
     cpu_start, _ = _proc(child.pid)
     time.sleep(args.idle * 0.8 / args.speed)
     cpu_idle, _ = _proc(child.pid)

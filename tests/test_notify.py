@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,3 +142,18 @@ def test_stderr_is_journal_compares_the_real_stream(tmp_path: Path) -> None:
     assert run(f"{info.st_dev}:{info.st_ino}") == "True"
     assert run(f"{info.st_dev}:{info.st_ino + 1}") == "False"
     assert not stderr_is_journal({})
+
+
+def test_a_socket_nobody_reads_never_blocks_the_caller(tmp_path):
+    """systemd reads at once; if a reader ever stalls, the service's loop must not stall with it."""
+    path = tmp_path / "notify"
+    reader = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    reader.bind(str(path))
+    notifier = Notifier({"NOTIFY_SOCKET": str(path)})
+    began = time.monotonic()
+    for number in range(5000):
+        notifier.status(f"round {number} of a routine that goes on and on")
+    assert time.monotonic() - began < 5
+    assert reader.recv(4096).startswith(b"STATUS=round 0")
+    reader.close()
+    notifier.close()
