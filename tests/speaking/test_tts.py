@@ -38,10 +38,11 @@ def test_two_sentences_are_separated_by_a_pause(voice: Voice) -> None:
 
 def test_a_slower_rate_speaks_more_slowly(voice: Voice) -> None:
     text = "Hold the stretch and breathe slowly."
-    normal = voice.synthesize(text, length_scale=length_scale_for(1.0))
-    slow = voice.synthesize(text, length_scale=length_scale_for(0.7))
-    # 0.7 times the rate is 1.43 times as long; piper's own variation is well under 15 %.
-    assert slow.duration > 1.2 * normal.duration
+    # Piper draws each sound's length at random (a single pair varied from 1.2 to 1.4
+    # times here), so compare three of each: 0.7 times the rate is clearly slower.
+    normal = sum(voice.synthesize(text, length_scale=length_scale_for(1.0)).duration for _ in range(3))
+    slow = sum(voice.synthesize(text, length_scale=length_scale_for(0.7)).duration for _ in range(3))
+    assert slow > 1.15 * normal
 
 
 @pytest.mark.parametrize("rate", [0.2, 3.0])
