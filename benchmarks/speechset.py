@@ -10,7 +10,7 @@ import functools
 import io
 import subprocess
 import wave
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,88 @@ NEAR_MISSES = (
     "that hurts my feelings", "cancel the order", "how much is the ticket",
 )
 """Talk a bedroom hears in which a command word sits inside other words."""
+
+
+TALK = (
+    "okay", "yes please", "good night", "what time is it", "turn it up", "no thanks",
+    "I don't know", "maybe later", "where are my glasses", "did you lock the door",
+    "the weather is nice today", "can you pass me the water", "I think the film starts at nine",
+    "my feet are cold", "let me sleep", "put the kettle on", "that was a great game",
+    "she said she would call tomorrow", "the news is on channel four",
+    "we need milk and bread", "are you still awake", "turn the light off please",
+    "I had a long day at work", "the dog wants to go out", "what are you watching",
+    "my back is a bit stiff tonight", "the doctor said to keep walking", "shall we go to bed",
+    "the alarm is set for seven", "I left my phone downstairs", "it's too hot in here",
+    "open the window a little", "the kids called earlier", "that's a funny advert",
+    "in tonight's episode the detective returns", "and now the weather for the weekend",
+    "scores from the match are coming up next", "stay tuned after the break",
+    "the prime minister spoke this afternoon", "traffic is heavy on the motorway",
+)
+"""Bedroom and television talk with no command words: short replies, chat, broadcast."""
+
+NEAR_MISSES_HELD_OUT = (
+    "pause the video", "go back to the kitchen", "start the engine", "stop the alarm",
+    "next time bring a coat", "help me with the zip", "wait for me", "skip breakfast",
+    "hold on tight", "keep going left", "how much was it", "repeat the question",
+    "is it time to leave", "that hurts to hear", "cancel my appointment", "what's on next",
+    "continue the story", "stretch your legs", "help is on the way", "stop it",
+)
+"""More near misses, never used for tuning."""
+
+
+@dataclass(frozen=True)
+class Split:
+    """One part of the dev set: commands to hear and talk to ignore, with the voices saying them."""
+
+    name: str
+    commands: tuple[str, ...]
+    talk: tuple[str, ...]
+    piper: tuple[tuple[float, float, float], ...]
+    """(length_scale, noise_scale, noise_w) per piper reading."""
+    espeak: tuple[tuple[str, int, int], ...]
+    """(voice, words per minute, pitch) per espeak-ng reading."""
+
+
+def splits() -> dict[str, Split]:
+    """The tuning split (settings were chosen on it) and the held-out split (figures only).
+
+    They share no command phrasing, no talk sentence and no voice setting.
+    """
+    article_sentences = sentences(article())
+    return {
+        "tuning": Split(
+            "tuning",
+            ("pause", "what's next", "skip this one", "ouch", "go back", "how much longer",
+             "start the towel stretch", "i'm ready", "stop", "help", "wait a second", "next",
+             "continue", "that hurts", "time left", "repeat that", "start my stretches",
+             "do the toe walk", "hold on", "keep going", "start my foot stretches",
+             "how much time is left", "i'm done", "say that again"),
+            tuple(article_sentences[0::2]) + NEAR_MISSES + TALK[0::2],
+            ((1.0, 0.0, 0.0), (0.85, 0.667, 0.8)),
+            (("en-us", 140, 50), ("en-gb", 160, 50), ("en-us+f3", 175, 50)),
+        ),
+        "held-out": Split(
+            "held-out",
+            ("hang on", "give me a minute", "carry on", "let's go", "skip it", "move on",
+             "previous stretch", "say again", "cancel", "that's enough", "how long left",
+             "what comes next", "what can i say", "it hurts", "too much", "start the routine",
+             "begin my stretches", "start the heel stretch", "do the ankle circles", "resume",
+             "the next one", "i want to stop", "one more time", "go to the tennis ball massage"),
+            tuple(article_sentences[1::2]) + NEAR_MISSES_HELD_OUT + TALK[1::2],
+            ((1.2, 0.667, 0.8), (0.95, 0.5, 0.6)),
+            (("en-gb-x-rp+m3", 150, 40), ("en-us-nyc", 165, 60), ("en-us+m2", 155, 45)),
+        ),
+    }
+
+
+def readers(split: Split) -> list[tuple[str, Callable[[str], np.ndarray]]]:
+    """(label, speak) for every voice reading of `split`; labels start with "piper" or "espeak"."""
+    out: list[tuple[str, Callable[[str], np.ndarray]]] = []
+    for scale, noise, noise_w in split.piper:
+        out.append((f"piper x{scale}", functools.partial(piper, length_scale=scale, noise_scale=noise, noise_w=noise_w)))
+    for voice, speed, pitch in split.espeak:
+        out.append((f"espeak {voice} {speed}", functools.partial(espeak, voice=voice, speed=speed, pitch=pitch)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -74,12 +156,18 @@ def _piper_voice():  # noqa: ANN202 - piper is imported lazily
     return PiperVoice.load(data / "en_US-joe-medium.onnx", data / "en_US-joe-medium.onnx.json")
 
 
-def piper(text: str, length_scale: float = 1.0) -> np.ndarray:
-    """Speak `text` with piper's bundled en_US-joe-medium voice; 16 kHz int16."""
+def piper(text: str, length_scale: float = 1.0, noise_scale: float = 0.0, noise_w: float = 0.0) -> np.ndarray:
+    """Speak `text` with piper's bundled en_US-joe-medium voice; 16 kHz int16.
+
+    `noise_scale` and `noise_w` (piper's defaults are 0.667 and 0.8) vary the
+    voice and the timing from one call to the next, like a person saying the
+    same words twice; 0 makes the output deterministic.
+    """
     from piper import SynthesisConfig
 
     voice = _piper_voice()
-    chunks = list(voice.synthesize(text, SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0)))
+    config = SynthesisConfig(length_scale=length_scale, noise_scale=noise_scale, noise_w_scale=noise_w)
+    chunks = list(voice.synthesize(text, config))
     audio = np.concatenate([chunk.audio_int16_array for chunk in chunks]).astype(np.float32)
     rate = voice.config.sample_rate
     return trim(to_int16(soxr.resample(audio, rate, RATE)))

@@ -9,7 +9,6 @@ than talk that happens to contain one.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +42,10 @@ class HeardCommand:
 
 
 def data_dir() -> Path:
-    """Where models live: `$FOOTSTRETCH_DATA_DIR`, else ~/.local/share/footstretch/models."""
-    configured = os.environ.get("FOOTSTRETCH_DATA_DIR")
-    if configured:
-        return Path(configured)
-    return Path.home() / ".local" / "share" / "footstretch" / "models"
+    """Where models live: `models/` in the data root (`$FOOTSTRETCH_DATA_DIR`, else XDG data)."""
+    from assistant import paths
+
+    return paths.data_dir() / "models"
 
 
 def default_vosk_model_dir() -> Path:
@@ -152,7 +150,8 @@ def open_decoder(backend: str = "auto", model_dir: Path | None = None) -> Decode
     if backend == "vosk":
         return VoskDecoder(vosk_dir)
     if backend == "pocketsphinx":
-        return PocketsphinxDecoder(model_dir if model_dir else None)
+        # `model_dir` names a vosk model; pocketsphinx always hears with the model its wheel ships.
+        return PocketsphinxDecoder()
     if vosk_dir.is_dir():
         try:
             decoder = VoskDecoder(vosk_dir)
