@@ -1,7 +1,9 @@
 """Recognition figures: accuracy by SNR, false commands per hour of talk, latency, CPU.
 
-Run: .venv/bin/python -m benchmarks.recognition [--quick]
-The dev set is synthesized here (piper + espeak-ng voices, pink "fan" noise).
+Run: .venv/bin/python -m benchmarks.recognition [--split tuning|held-out] [--backend pocketsphinx]
+The dev set is synthesized here (piper + espeak-ng voices, pink "fan" noise); see
+benchmarks/speechset.py for the two splits. Figures are printed per voice family,
+because espeak-ng's formant voices are much further from real speech than piper's.
 """
 
 from __future__ import annotations
@@ -9,65 +11,65 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections import defaultdict
 
 import numpy as np
 
 from assistant.routine.model import default_routine
 from assistant.speech.intents import IntentParser
-from assistant.speech.listener import open_listener
+from assistant.speech.listener import CommandListener, open_listener
 from benchmarks import speechset
 
-COMMANDS = ("pause", "what's next", "skip this one", "ouch", "go back", "how much longer",
-            "start the towel stretch", "i'm ready", "stop", "help", "wait a second", "next",
-            "continue", "that hurts", "time left", "repeat that", "start my stretches", "do the toe walk")
 SNRS = (None, 20, 10, 5)
 BLOCK = 480
+TALK_SNR = 30
 
 
-def _voices(quick: bool) -> list[tuple[str, object]]:
-    voices: list[tuple[str, object]] = [("piper", speechset.piper)]
-    for label, kw in list(speechset.speakers())[: 2 if quick else None]:
-        voices.append((label, lambda text, kw=kw: speechset.espeak(text, **kw)))
-    return voices
-
-
-def _run(listener, audio: np.ndarray) -> list:
+def _run(listener: CommandListener, audio: np.ndarray) -> list:
     heard = []
     for offset in range(0, len(audio), BLOCK):
         heard += listener.feed(audio[offset: offset + BLOCK])
     return heard + listener.flush()
 
 
-def accuracy(backend: str, quick: bool) -> dict:
-    """Share of commands heard as their own intent, per SNR."""
+def _family(label: str) -> str:
+    return label.split()[0]
+
+
+def accuracy(backend: str, split: speechset.Split) -> dict[str, dict[float | None, float]]:
+    """Per voice family and SNR, the share of commands heard once, as their own intent."""
     parser = IntentParser(default_routine())
-    results = {}
-    clips = [(label, text, speak(text)) for label, speak in _voices(quick) for text in COMMANDS]
+    clips = [(label, text, speak(text)) for label, speak in speechset.readers(split) for text in split.commands]
+    right: dict[str, dict[float | None, list[bool]]] = defaultdict(lambda: defaultdict(list))
     with open_listener(backend) as listener:
         for snr in SNRS:
-            right = 0
-            for index, (_, text, audio) in enumerate(clips):
+            for index, (label, text, audio) in enumerate(clips):
                 padded, _ = speechset.scene([(text, audio)], gap=0.6)
                 heard = _run(listener, speechset.mix(padded, snr, seed=index))
-                expected = parser.parse(text)
-                right += len(heard) == 1 and heard[0].intent == expected
+                right[_family(label)][snr].append(len(heard) == 1 and heard[0].intent == parser.parse(text))
                 listener.reset()
-            results[snr] = right / len(clips)
-    return results
+    return {family: {snr: float(np.mean(ok)) for snr, ok in by_snr.items()} for family, by_snr in right.items()}
 
 
-def false_commands(backend: str, quick: bool) -> tuple[float, float, float]:
-    """False commands per hour over the article and near misses read aloud; and CPU s per s of it."""
-    talk = speechset.sentences(speechset.article()) + list(speechset.NEAR_MISSES)
-    clips = [(s, speak(s)) for _, speak in _voices(quick)[: 2 if quick else 3] for s in talk]
-    audio, _ = speechset.scene(clips, gap=0.6)
-    audio = speechset.mix(audio, 30)
+def false_commands(backend: str, split: speechset.Split) -> tuple[dict[str, tuple[int, float]], float, list[str]]:
+    """Per voice family, (false commands, minutes of talk); CPU s per s of talk; what was falsely heard."""
+    found: dict[str, tuple[int, float]] = {}
+    cpu = seconds = 0.0
+    said: list[str] = []
     with open_listener(backend) as listener:
-        started = time.process_time()
-        heard = _run(listener, audio)
-        cpu = time.process_time() - started
-    hours = len(audio) / speechset.RATE / 3600
-    return len(heard) / hours, hours * 60, cpu / (hours * 3600)
+        for label, speak in speechset.readers(split):
+            audio, _ = speechset.scene([(s, speak(s)) for s in split.talk], gap=0.6)
+            audio = speechset.mix(audio, TALK_SNR)
+            started = time.process_time()
+            heard = _run(listener, audio)
+            cpu += time.process_time() - started
+            seconds += len(audio) / speechset.RATE
+            said += [f"{label}: {h.text}" for h in heard]
+            family = _family(label)
+            count, minutes = found.get(family, (0, 0.0))
+            found[family] = (count + len(heard), minutes + len(audio) / speechset.RATE / 60)
+            listener.reset()
+    return found, cpu / seconds, said
 
 
 def silence_cpu(backend: str) -> float:
@@ -79,45 +81,57 @@ def silence_cpu(backend: str) -> float:
         return (time.process_time() - started) / 60
 
 
-def latency(backend: str) -> float:
-    """Median seconds from the true end of speech to the command, audio fed at real-time pace."""
+def latency(backend: str, split: speechset.Split) -> tuple[float, int]:
+    """Median seconds from the true end of speech to the command (piper, real-time pace); and how many were heard."""
     delays = []
+    speak = speechset.readers(split)[0][1]
     with open_listener(backend) as listener:
-        for text in COMMANDS:
-            audio, placed = speechset.scene([(text, speechset.piper(text))], gap=1.0)
-            audio = speechset.mix(audio, 30)
+        for text in split.commands:
+            audio, placed = speechset.scene([(text, speak(text))], gap=1.0)
+            audio = speechset.mix(audio, TALK_SNR)
             began = time.monotonic()
             for offset in range(0, len(audio), BLOCK):
-                due = began + offset / speechset.RATE
+                due = began + (offset + BLOCK) / speechset.RATE
                 time.sleep(max(0.0, due - time.monotonic()))
                 if listener.feed(audio[offset: offset + BLOCK]):
-                    # Block `offset` arrives once it has been fully spoken.
-                    now = time.monotonic() - began
-                    delays.append(now - placed[0].end)
+                    delays.append(time.monotonic() - began - placed[0].end)
                     break
             listener.reset()
-    return statistics.median(delays) if delays else float("nan")
+    return (statistics.median(delays) if delays else float("nan")), len(delays)
+
+
+def report(backend: str, split: speechset.Split) -> None:
+    """Print one backend's figures on one split."""
+    print(f"\n{backend}, {split.name} split ({len(split.commands)} commands x {len(speechset.readers(split))} readings)")
+    for family, by_snr in accuracy(backend, split).items():
+        cells = "  ".join(f"{'clean' if s is None else f'{s} dB'}: {by_snr[s]:.0%}" for s in SNRS)
+        print(f"  accuracy {family:7s} {cells}")
+    found, talk_cpu, said = false_commands(backend, split)
+    for family, (count, minutes) in found.items():
+        print(f"  false commands {family:7s} {count} in {minutes:.1f} min of talk = {count / minutes * 60:.1f}/hour")
+    for line in said:
+        print(f"    heard in talk: {line}")
+    median, heard = latency(backend, split)
+    print(f"  latency (median, end of speech to intent, piper at real-time pace): {median * 1000:.0f} ms "
+          f"({heard}/{len(split.commands)} heard)")
+    print(f"  CPU s per s of audio: quiet room {silence_cpu(backend):.3f}, talk {talk_cpu:.3f}")
 
 
 def main() -> None:
-    """Print the table for each backend that loads here."""
+    """Print the tables for each backend that loads here."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer voices, for a fast look")
+    parser.add_argument("--split", action="append", choices=("tuning", "held-out"))
     parser.add_argument("--backend", action="append", choices=("pocketsphinx", "vosk"))
     args = parser.parse_args()
+    splits = speechset.splits()
     for backend in args.backend or ["pocketsphinx", "vosk"]:
         try:
             open_listener(backend).close()
         except Exception as error:  # noqa: BLE001 - a missing model only skips its row
             print(f"{backend}: not available ({error})")
             continue
-        acc = accuracy(backend, args.quick)
-        per_hour, minutes, talk_cpu = false_commands(backend, args.quick)
-        print(f"\n{backend}")
-        print("  accuracy  " + "  ".join(f"{'clean' if s is None else f'{s} dB'}: {acc[s]:.0%}" for s in SNRS))
-        print(f"  false commands: {per_hour:.1f}/hour over {minutes:.1f} min of talk")
-        print(f"  latency (median, end of speech to intent): {latency(backend) * 1000:.0f} ms")
-        print(f"  CPU s per s of audio: silence {silence_cpu(backend):.3f}, talk {talk_cpu:.3f}")
+        for name in args.split or ["tuning", "held-out"]:
+            report(backend, splits[name])
 
 
 if __name__ == "__main__":
