@@ -8,8 +8,6 @@ import pytest
 from assistant.speech.listener import open_listener
 from benchmarks import speechset
 
-pytestmark = pytest.mark.integration
-
 
 def _feed(listener, audio: np.ndarray):
     heard = []
@@ -18,6 +16,7 @@ def _feed(listener, audio: np.ndarray):
     return heard + listener.flush()
 
 
+@pytest.mark.integration
 def test_pocketsphinx_hears_commands_and_ignores_talk_around_them(commands_scene) -> None:
     audio, placed = commands_scene
     with open_listener("pocketsphinx") as listener:
@@ -35,6 +34,7 @@ def test_pocketsphinx_hears_commands_and_ignores_talk_around_them(commands_scene
     assert said["how much longer"].end <= [h for h in heard if h.text == "how much longer"][0].end + 0.1
 
 
+@pytest.mark.integration
 def test_listen_for_restricts_what_is_heard(commands_scene) -> None:
     audio, _ = commands_scene
     with open_listener("pocketsphinx") as listener:
@@ -47,6 +47,7 @@ def test_listen_for_restricts_what_is_heard(commands_scene) -> None:
     assert len(everything) > 1
 
 
+@pytest.mark.integration
 def test_long_prose_read_aloud_gives_few_commands() -> None:
     clips = [(s, speechset.espeak(s, "en-us", 170)) for s in speechset.sentences(speechset.article())[:15]]
     audio, _ = speechset.scene(clips, gap=0.6)
@@ -55,3 +56,14 @@ def test_long_prose_read_aloud_gives_few_commands() -> None:
     minutes = len(audio) / speechset.RATE / 60
     assert len(heard) <= max(1, round(minutes)), [h.text for h in heard]
 
+
+
+@pytest.mark.parametrize("root", ["/srv/footstretch", "/tmp/data"])
+def test_models_live_under_the_data_root(monkeypatch, root: str) -> None:
+    from pathlib import Path
+
+    from assistant.speech.listener import data_dir, default_vosk_model_dir
+
+    monkeypatch.setenv("FOOTSTRETCH_DATA_DIR", root)
+    assert data_dir() == Path(root) / "models"
+    assert default_vosk_model_dir() == Path(root) / "models" / "vosk-model-small-en-us-0.15"
