@@ -11,7 +11,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `models` sub-command."""
     parser = subparsers.add_parser("models", help="list or fetch speech models")
     parser.add_argument("--data-dir", type=Path, default=None,
-                        help="where models live (default $FOOTSTRETCH_DATA_DIR or ~/.local/share/footstretch/models)")
+                        help="the models directory itself (default: models/ in the data dir, $FOOTSTRETCH_DATA_DIR or ~/.local/share/footstretch)")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("list", help="show fetchable and installed models")
     fetch = actions.add_parser("fetch", help="download, verify and install a model")
