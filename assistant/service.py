@@ -96,8 +96,6 @@ class RunOptions:
     """A gpiozero pin factory; None lets gpiozero pick (lgpio on the Pi)."""
     start_with: tuple[Event, ...] = ()
     """Events fed to the coach right after start-up."""
-    hearing: Callable[..., Hearing] | None = None
-    """Builds the hearing adapter; None for the real microphone and recognizer."""
     sinks: tuple[Callable[[dict[str, Any]], None], ...] = field(default_factory=tuple)
     """Where timeline records go."""
 
@@ -371,12 +369,9 @@ class Service:
         self._arm_gesture_timer()
 
     def _open_hearing(self, stack: AsyncExitStack) -> Hearing | None:
-        factory = self.options.hearing
-        if factory is None:
-            from assistant.hearing import Ears
+        from assistant.hearing import Ears
 
-            factory = Ears
-        hearing = factory(
+        hearing = Ears(
             settings=self.settings,
             routine=self.routine,
             places=self.places,
