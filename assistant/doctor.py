@@ -62,7 +62,7 @@ def check_output(ctx: Context) -> Finding:
     """The configured speaker exists and accepts a stream."""
     import sounddevice
 
-    from assistant.hearing import device_setting
+    from assistant.audio import device_setting
 
     device = device_setting(ctx.settings.audio.output_device)
     try:
@@ -79,7 +79,7 @@ def check_input(ctx: Context) -> Finding:
     import numpy as np
     import sounddevice
 
-    from assistant.hearing import device_setting
+    from assistant.audio import device_setting
 
     device = device_setting(ctx.settings.audio.input_device)
     try:

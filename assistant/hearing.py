@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.audio import device_setting
 from assistant.errors import DeviceError
 
 logger = logging.getLogger(__name__)
@@ -152,9 +153,3 @@ class Ears:
             self._missing = missing
             self._on_problem("microphone", missing)
 
-
-def device_setting(spec: str) -> int | str | None:
-    """A device setting: empty for the default, digits for an index, else part of a name."""
-    if not spec:
-        return None
-    return int(spec) if spec.isdigit() else spec

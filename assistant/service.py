@@ -42,7 +42,7 @@ from assistant.coach.messages import (
 )
 from assistant.config import Settings
 from assistant.errors import DeviceError, ModelError
-from assistant.hearing import device_setting
+from assistant.audio import device_setting
 from assistant.routine import Routine
 from assistant.timeline import Timeline
 
@@ -123,12 +123,7 @@ class Service:
         self.coach = Coach(routine)
         self._notifier = notifier or Notifier()
         self._wallclock = wallclock
-        self._policy = VolumePolicy(
-            settings.audio.volume,
-            settings.audio.night_volume,
-            _clock_time(settings.audio.night_start),
-            _clock_time(settings.audio.night_end),
-        )
+        self._policy = VolumePolicy.from_settings(settings.audio)
         self._timeline = Timeline(0.0, *options.sinks)
         self._events: asyncio.Queue[Any] = asyncio.Queue()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -399,13 +394,6 @@ class Service:
                 logger.info("ignored %r heard while speaking", command.text)
                 return
         self.post(Heard(command.intent, source="voice"))
-
-
-def _clock_time(text: str) -> Any:
-    from datetime import time as clock_time
-
-    hours, minutes = text.split(":")
-    return clock_time(int(hours), int(minutes))
 
 
 def _log_prepared(future: asyncio.Future) -> None:

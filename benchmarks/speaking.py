@@ -95,14 +95,15 @@ def run(scratch: Path, device: str | None, rounds: int) -> None:
 def _start_latencies(
     voice: "Voice", cache: "PromptCache", prompts: list[str], device: str | None, rounds: int, scratch: Path
 ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-    from assistant.audio.playback import Speaker, output_device
+    from assistant.audio import device_setting
+    from assistant.audio.playback import Speaker
     from assistant.speech.prompt_cache import PromptCache
 
     cached: list[tuple[float, float]] = []
     uncached: list[tuple[float, float]] = []
     cold = PromptCache(voice, scratch / "cold")
     # The virtual card has no clock of its own: pace it to real time.
-    with Speaker(output_device(device or ""), pace=None if device else 1.0) as speaker:
+    with Speaker(device_setting(device or ""), pace=None if device else 1.0) as speaker:
         for _ in range(rounds):
             for text in prompts:
                 cached.append(_time_start(speaker, lambda: cache.audio(text)))

@@ -205,14 +205,6 @@ class ClipQueue:
         clip.cut = True
 
 
-def output_device(setting: str) -> int | str | None:
-    """The config's `output_device` as sounddevice wants it: None, an index, or part of a name."""
-    setting = setting.strip()
-    if not setting:
-        return None
-    return int(setting) if setting.isdigit() else setting
-
-
 def choose_rate(supported: Callable[[int], bool], preferred: int, default: int | None) -> int:
     """The first rate the device takes: `preferred`, then its default, then common ones."""
     candidates = [preferred, *([default] if default else []), *FALLBACK_RATES]

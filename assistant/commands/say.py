@@ -50,12 +50,13 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:
             raise InputError(f"cannot write {args.out}: {error.strerror or error}") from None
         return 0
-    from assistant.audio.playback import Speaker, VolumePolicy, output_device
+    from assistant.audio import device_setting
+    from assistant.audio.playback import Speaker, VolumePolicy
 
     policy = VolumePolicy.from_settings(settings.audio)
     if args.volume is not None:
         policy = VolumePolicy(args.volume, args.volume)
-    device = output_device(args.device if args.device is not None else settings.audio.output_device)
+    device = device_setting(args.device if args.device is not None else settings.audio.output_device)
     with Speaker(device, volume=policy) as speaker:
         playback = speaker.play(audio)
         # Generous bound: a device that stops taking samples must not hang the command.
