@@ -152,7 +152,11 @@ class Voice:
 
         if not text.strip():
             raise InputError("there is no text to say")
-        config = SynthesisConfig(length_scale=length_scale, normalize_audio=True, volume=PEAK_LEVEL)
+        # No noise: the same sentence always sounds the same (and is heard the same way
+        # by the recognizer); piper's random variation made a prompt misheard now and then.
+        config = SynthesisConfig(
+            length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0, normalize_audio=True, volume=PEAK_LEVEL
+        )
         pieces: list[np.ndarray] = []
         engine = self._engine()
         for piece, pause in speakable_pieces(text):
