@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.errors import ModelError
 from assistant.speech.backends import Decoder
+from assistant.speech.denoise import NoiseSuppressor
 from assistant.speech.intents import Intent, IntentParser
 from assistant.speech.vad import RATE, Endpointer
 
@@ -58,11 +59,12 @@ class CommandListener:
 
     def __init__(self, decoder: Decoder, phrases: Mapping[str, Intent], *,
                  min_confidence: float | None = None, endpointer: Endpointer | None = None,
-                 max_seconds: float = MAX_COMMAND_SECONDS) -> None:
+                 suppressor: NoiseSuppressor | None = None, max_seconds: float = MAX_COMMAND_SECONDS) -> None:
         self._decoder = decoder
         self._table = dict(phrases)
         self._threshold = MIN_CONFIDENCE.get(decoder.name, 0.5) if min_confidence is None else min_confidence
         self._vad = endpointer or Endpointer()
+        self._suppressor = suppressor or NoiseSuppressor()
         self._max_seconds = max_seconds
         self._start = 0.0
         self._length = 0.0
@@ -95,14 +97,14 @@ class CommandListener:
     def feed(self, frames: np.ndarray) -> list[HeardCommand]:
         """Take 16 kHz int16 mono samples; return the commands whose utterance just ended."""
         heard: list[HeardCommand] = []
-        for event in self._vad.feed(frames):
+        for event in self._vad.feed(self._suppressor.process(frames)):
             heard += self._on(event.kind, event.audio, event.time)
         return heard
 
     def flush(self) -> list[HeardCommand]:
         """End the stream: decide on an utterance still open."""
         heard: list[HeardCommand] = []
-        for event in self._vad.flush():
+        for event in [*self._vad.feed(self._suppressor.flush()), *self._vad.flush()]:
             heard += self._on(event.kind, event.audio, event.time)
         return heard
 

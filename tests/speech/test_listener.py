@@ -67,3 +67,19 @@ def test_models_live_under_the_data_root(monkeypatch, root: str) -> None:
     monkeypatch.setenv("FOOTSTRETCH_DATA_DIR", root)
     assert data_dir() == Path(root) / "models"
     assert default_vosk_model_dir() == Path(root) / "models" / "vosk-model-small-en-us-0.15"
+
+
+@pytest.mark.integration
+def test_commands_are_heard_with_a_fan_running_all_the_time() -> None:
+    """A fan 10 dB under the voice, never stopping: without noise suppression the endpointer
+    hears one endless utterance and no command at all."""
+    texts = ["how much longer", "skip this one", "go back", "i'm ready", "what's next", "repeat that"]
+    clips = [(text, speechset.piper(text)) for text in texts]
+    audio, _ = speechset.scene(clips, gap=2.5)
+    voice = np.concatenate([clip for _, clip in clips]).astype(np.float64)
+    fan = speechset.mix(audio, 10, seed=5, speech_rms=float(np.sqrt(np.mean(voice**2))))
+    with open_listener("pocketsphinx") as listener:
+        heard = _feed(listener, fan)
+    assert all(h.end - h.start < 2.5 for h in heard), "every utterance ended"
+    right = {h.text for h in heard} & {"how much longer", "skip this one", "go back", "i am ready", "what is next", "repeat that"}
+    assert len(right) >= 4, [h.text for h in heard]
