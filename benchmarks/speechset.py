@@ -202,12 +202,14 @@ def mix(speech: np.ndarray, snr_db: float | None, seed: int = 0, speech_rms: flo
     if snr_db is None:
         return speech
     signal = speech.astype(np.float32)
-    rms = speech_rms if speech_rms is not None else _active_rms(signal)
+    rms = speech_rms if speech_rms is not None else active_rms(signal)
     noise = pink_samples(len(signal), seed) * rms / (10 ** (snr_db / 20))
     return to_int16(signal + noise)
 
 
-def _active_rms(signal: np.ndarray) -> float:
+def active_rms(signal: np.ndarray) -> float:
+    """RMS of the samples loud enough to be speech (|x| > 300), as SNRs are quoted against."""
+    signal = np.asarray(signal, dtype=np.float32)
     loud = signal[np.abs(signal) > 300]
     return float(np.sqrt(np.mean(loud**2))) if loud.size else 1.0
 

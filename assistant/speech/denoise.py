@@ -8,15 +8,19 @@ the endpointer and the decoder see the audio.
 
 Short-time Fourier transform (32 ms frames, 16 ms hop, square-root Hann
 windows, so unmodified frames add back to the input exactly). The noise
-spectrum is tracked continuously from the spectral minima (Doblinger's
-method: it follows a falling floor at once and a rising one slowly, so speech
-does not leak into it). Each bin gets a Wiener gain from the decision-directed
+spectrum is the minimum of the smoothed power over the last 1.5 s (minimum
+statistics, after Martin): a command is too short to raise it, pauses between
+words pull it back down, and a fan switched on is tracked 1.5 s later. A
+continuously climbing estimate (Doblinger's) was tried first: over a long word
+it rose into the speech and changed what vosk heard. Each bin gets a Wiener gain from the decision-directed
 estimate of its speech-to-noise ratio (Ephraim and Malah), which avoids the
 "musical" warbling of plain spectral subtraction, and never goes below
 `floor`, so quiet consonants survive.
 """
 
 from __future__ import annotations
+
+import collections
 
 import numpy as np
 
@@ -25,12 +29,12 @@ HOP = FRAME // 2
 WINDOW = np.sqrt(np.hanning(FRAME + 1)[:FRAME]).astype(np.float32)
 
 SMOOTHING = 0.7
-"""Of the power spectrum over frames, before its minimum is tracked."""
-RISE = 0.998
-BETA = 0.96
-"""Doblinger's constants: how slowly the noise estimate climbs when the floor rises."""
-OVERESTIMATE = 2.0
-"""The tracked minimum sits under the mean noise power; this brings it up to it."""
+"""Of the power spectrum over frames, before its minimum is taken."""
+SPAN_FRAMES = 12
+SPANS = 8
+"""The minimum is kept per span of 12 frames (0.19 s), over the last 8 spans (1.5 s)."""
+OVERESTIMATE = 2.5
+"""The minimum sits under the mean noise power; this brings it up to it."""
 PRIOR = 0.98
 """Decision-directed weight of the previous frame's clean-speech estimate."""
 
@@ -49,7 +53,10 @@ class NoiseSuppressor:
         self._tail = np.zeros(HOP, np.float32)
         """The second half of the last frame's output, waiting for the next frame to overlap it."""
         self._power: np.ndarray | None = None
-        self._previous_power: np.ndarray | None = None
+        """Power spectrum smoothed over frames."""
+        self._span_minimum: np.ndarray | None = None
+        self._span_frames = 0
+        self._spans: collections.deque[np.ndarray] = collections.deque(maxlen=SPANS)
         self._noise: np.ndarray | None = None
         self._clean: np.ndarray | None = None
         """|gain × spectrum|² of the last frame, for the decision-directed estimate."""
@@ -104,13 +111,14 @@ class NoiseSuppressor:
 
     def _track_noise(self, power: np.ndarray) -> None:
         if self._power is None:
-            self._power = self._previous_power = power
-            self._noise = np.maximum(power, 1e-3) * OVERESTIMATE
+            self._power = power
             self._clean = np.zeros_like(power)
-            return
-        self._previous_power, self._power = self._power, SMOOTHING * self._power + (1 - SMOOTHING) * power
-        minimum = self._noise / OVERESTIMATE
-        rising = self._power > minimum
-        climbed = RISE * minimum + (1 - RISE) / (1 - BETA) * (self._power - BETA * self._previous_power)
-        minimum = np.where(rising, climbed, self._power)
-        self._noise = np.maximum(minimum, 1e-3) * OVERESTIMATE
+            self._span_minimum = power
+        self._power = SMOOTHING * self._power + (1 - SMOOTHING) * power
+        self._span_minimum = np.minimum(self._span_minimum, self._power)
+        self._span_frames += 1
+        if self._span_frames == SPAN_FRAMES:
+            self._spans.append(self._span_minimum)
+            self._span_minimum, self._span_frames = self._power, 0
+        floor = np.minimum(np.min(self._spans, axis=0), self._span_minimum) if self._spans else self._span_minimum
+        self._noise = np.maximum(floor, 1e-3) * OVERESTIMATE

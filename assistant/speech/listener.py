@@ -24,7 +24,7 @@ from assistant.speech.vad import RATE, Endpointer
 logger = logging.getLogger(__name__)
 
 VOSK_MODEL = "vosk-model-small-en-us-0.15"
-MIN_CONFIDENCE = {"pocketsphinx": 0.6, "vosk": 0.5}
+MIN_CONFIDENCE = {"pocketsphinx": 0.8, "vosk": 0.5}
 """Per backend, the confidence below which an utterance is not a command (see benchmarks)."""
 MAX_COMMAND_SECONDS = 3.5
 """Longer utterances are talk: the longest command phrase takes about two seconds."""

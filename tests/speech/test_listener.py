@@ -76,8 +76,8 @@ def test_commands_are_heard_with_a_fan_running_all_the_time() -> None:
     texts = ["how much longer", "skip this one", "go back", "i'm ready", "what's next", "repeat that"]
     clips = [(text, speechset.piper(text)) for text in texts]
     audio, _ = speechset.scene(clips, gap=2.5)
-    voice = np.concatenate([clip for _, clip in clips]).astype(np.float64)
-    fan = speechset.mix(audio, 10, seed=5, speech_rms=float(np.sqrt(np.mean(voice**2))))
+    loudness = speechset.active_rms(np.concatenate([clip for _, clip in clips]))
+    fan = speechset.mix(audio, 10, seed=5, speech_rms=loudness)
     with open_listener("pocketsphinx") as listener:
         heard = _feed(listener, fan)
     assert all(h.end - h.start < 2.5 for h in heard), "every utterance ended"
