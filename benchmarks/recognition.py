@@ -15,6 +15,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from assistant.coach.machine import Coach
 from assistant.routine.model import default_routine
 from assistant.speech.intents import IntentParser
 from assistant.speech.listener import CommandListener, open_listener
@@ -60,12 +61,17 @@ def accuracy(backend: str, split: speechset.Split) -> dict[str, dict[float | Non
     return {family: {snr: float(np.mean(ok)) for snr, ok in by_snr.items()} for family, by_snr in right.items()}
 
 
-def false_commands(backend: str, split: speechset.Split) -> tuple[dict[str, tuple[int, float]], float, list[str]]:
-    """Per voice family, (false commands, minutes of talk); CPU s per s of talk; what was falsely heard."""
+def false_commands(backend: str, split: speechset.Split,
+                   listening: frozenset[str] | None = None) -> tuple[dict[str, tuple[int, float]], float, list[str]]:
+    """Per voice family, (false commands, minutes of talk); CPU s per s of talk; what was falsely heard.
+
+    `listening`: only these intents, as the coach asks in a given state (None: every command).
+    """
     found: dict[str, tuple[int, float]] = {}
     cpu = seconds = 0.0
     said: list[str] = []
     with open_listener(backend) as listener:
+        listener.listen_for(listening)
         for label, speak in speechset.readers(split):
             audio, _ = speechset.scene([(s, speak(s)) for s in split.talk], gap=0.6)
             audio = speechset.mix(audio, TALK_SNR)
@@ -120,6 +126,12 @@ def report(backend: str, split: speechset.Split) -> None:
         print(f"  false commands {family:7s} {count} in {minutes:.1f} min of talk = {count / minutes * 60:.1f}/hour")
     for line in said:
         print(f"    heard in talk: {line}")
+    idle, _, started = false_commands(backend, split, Coach(default_routine()).listening_for())
+    for family, (count, minutes) in idle.items():
+        print(f"  false commands while idle (start, help, what's next) {family:7s} {count} in {minutes:.1f} min "
+              f"= {count / minutes * 60:.1f}/hour")
+    for line in started:
+        print(f"    heard in talk while idle: {line}")
     median, heard = latency(backend, split)
     print(f"  latency (median, end of speech to intent, piper at real-time pace): {median * 1000:.0f} ms "
           f"({heard}/{len(split.commands)} heard)")
