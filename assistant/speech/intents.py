@@ -137,11 +137,14 @@ class IntentParser:
 
     def __init__(self, routine: Routine) -> None:
         self._table: dict[str, Intent] = {}
+        self._bare_names: set[str] = set()
         for name, phrases in PHRASES.items():
             for phrase in phrases:
                 self._table.setdefault(normalize(phrase), Intent(name))
         for stretch in routine.stretches:
             for alias in (stretch.name, *stretch.aliases):
+                bare = alias.removeprefix("the ")
+                self._bare_names |= {normalize(bare), normalize(f"the {bare}")}
                 for form in _stretch_forms(alias):
                     self._table.setdefault(normalize(form), Intent("start_stretch", stretch.id))
 
@@ -154,8 +157,19 @@ class IntentParser:
         return Intent(found.name, found.stretch, text=text)
 
     def phrases(self) -> dict[str, Intent]:
-        """Every normalized phrase this parser accepts, for building grammars."""
+        """Every normalized phrase this parser accepts."""
         return dict(self._table)
+
+    def spoken_phrases(self) -> dict[str, Intent]:
+        """The phrases the recognizers listen for: all but a stretch's bare name.
+
+        Typed, "towel stretch" can only mean the stretch. Heard, a bare name is
+        mostly a piece of other talk ("... stretching with a towel ..."), and
+        it was most of the false commands from prose read aloud; spoken, a
+        stretch is asked for with a verb: "do the towel stretch".
+        """
+        return {phrase: intent for phrase, intent in self._table.items()
+                if not (intent.name == "start_stretch" and phrase in self._bare_names)}
 
 
 def _stretch_forms(alias: str) -> list[str]:
