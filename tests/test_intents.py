@@ -79,3 +79,11 @@ def test_every_intent_has_several_phrasings():
     for intent in PARSER.phrases().values():
         counts[intent.name] = counts.get(intent.name, 0) + 1
     assert all(count >= 3 for count in counts.values()) and len(counts) == 12
+
+
+def test_a_bare_stretch_name_is_understood_typed_but_not_listened_for():
+    spoken = PARSER.spoken_phrases()
+    assert PARSER.parse("towel stretch").stretch == "towel_stretch"
+    assert "towel stretch" not in spoken and "the heel" not in spoken
+    assert spoken["do the towel stretch"].stretch == "towel_stretch"
+    assert spoken["foot stretches"].name == "start_routine", "only stretch names are left out"

@@ -19,7 +19,7 @@ from assistant.errors import ModelError
 from assistant.speech.backends import Decoder
 from assistant.speech.denoise import NoiseSuppressor
 from assistant.speech.intents import Intent, IntentParser
-from assistant.speech.vad import RATE, Endpointer
+from assistant.speech.vad import RATE, Endpointer, VadEvent
 
 logger = logging.getLogger(__name__)
 
@@ -28,13 +28,13 @@ MIN_CONFIDENCE = {"pocketsphinx": 0.4, "vosk": 0.5}
 """Per backend, the confidence below which an utterance is not a command (see benchmarks)."""
 MAX_COMMAND_SECONDS = 3.5
 """Longer utterances are talk: the longest command phrase takes about two seconds."""
-MIN_COMMAND_SECONDS = 0.2
-"""Shorter "utterances" are clicks and bumps: never a command, and not talk before one."""
-QUIET_BEFORE_SECONDS = 0.4
+MIN_COMMAND_SECONDS = 0.15
+"""Shorter voiced runs are clicks and bumps: never a command, and not talk before one ("ow" takes 0.3 s)."""
+QUIET_BEFORE_SECONDS = 0.5
 """A command follows at least this much quiet. Prose read aloud pauses for 150–400 ms between
-phrases, and its phrases ("stretching with a towel", "how much is left") are the false commands
-that remain; on the tuning split this check took them from 367 to 83 an hour (piper) for 3 points
-of accuracy at 10 dB. Someone who says "pause" right after other talk says it again."""
+phrases, and its phrases ("stretching with a towel", "how much is left") were most of the false
+commands left (benchmarks/README-recognition.md). Someone who says "pause" right on the heels of
+other talk says it again."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class CommandListener:
         self._vad = endpointer or Endpointer()
         self._suppressor = suppressor or NoiseSuppressor()
         self._max_seconds = max_seconds
-        self._start = 0.0
+        self._start = self._onset = 0.0
         self._length = 0.0
         self._talk_ended = -QUIET_BEFORE_SECONDS
         """Where the last utterance that was not a click ended, in stream seconds."""
@@ -107,21 +107,22 @@ class CommandListener:
         """Take 16 kHz int16 mono samples; return the commands whose utterance just ended."""
         heard: list[HeardCommand] = []
         for event in self._vad.feed(self._suppressor.process(frames)):
-            heard += self._on(event.kind, event.audio, event.time)
+            heard += self._on(event)
         return heard
 
     def flush(self) -> list[HeardCommand]:
         """End the stream: decide on an utterance still open."""
         heard: list[HeardCommand] = []
         for event in [*self._vad.feed(self._suppressor.flush()), *self._vad.flush()]:
-            heard += self._on(event.kind, event.audio, event.time)
+            heard += self._on(event)
         return heard
 
-    def _on(self, kind: str, audio: np.ndarray, time: float) -> list[HeardCommand]:
+    def _on(self, event: VadEvent) -> list[HeardCommand]:
+        kind, audio, time = event.kind, event.audio, event.time
         if kind == "start":
             self._apply_grammar()
             self._decoder.start()
-            self._start, self._length = time, 0.0
+            self._start, self._onset, self._length = time, event.onset, 0.0
         if kind in ("start", "speech"):
             self._length += len(audio) / RATE
             if self._length <= self._max_seconds:
@@ -129,8 +130,8 @@ class CommandListener:
                 self._decoder.accept(audio.tobytes())
             return []
         decoded = self._decoder.finish()
-        spoken = time - self._start
-        quiet = self._start - self._talk_ended
+        spoken = time - self._onset
+        quiet = self._onset - self._talk_ended
         if spoken >= MIN_COMMAND_SECONDS:
             self._talk_ended = time
         intent = self._table.get(decoded.text)

@@ -32,6 +32,8 @@ class VadEvent:
     audio: np.ndarray
     time: float
     """Seconds in the stream at the start of `audio` (for "end": where speech stopped)."""
+    onset: float = 0.0
+    """For "start": where the voiced frames that opened the utterance begin (`audio` starts earlier)."""
 
 
 class Endpointer:
@@ -96,5 +98,5 @@ class Endpointer:
             begins = start + FRAME / RATE - len(audio) / RATE
             self._history.clear()
             self._in_speech, self._silent_run = True, 0
-            return [VadEvent("start", audio, begins)]
+            return [VadEvent("start", audio, begins, onset=start + (1 - self._onset) * FRAME / RATE)]
         return []

@@ -83,3 +83,25 @@ def test_commands_are_heard_with_a_fan_running_all_the_time() -> None:
     assert all(h.end - h.start < 2.5 for h in heard), "every utterance ended"
     right = {h.text for h in heard} & {"how much longer", "skip this one", "go back", "i am ready", "what is next", "repeat that"}
     assert len(right) >= 4, [h.text for h in heard]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("quiet", "heard_it"), [(0.3, False), (1.0, True)])
+def test_a_command_must_follow_a_moment_of_quiet(quiet: float, heard_it: bool) -> None:
+    """ "how much longer" right on the heels of other talk is part of that talk; after a pause it is a command."""
+    audio, _ = speechset.scene([("talk", speechset.piper("the weather is nice today")),
+                                ("command", speechset.piper("how much longer"))], gap=quiet)
+    with open_listener("pocketsphinx") as listener:
+        heard = _feed(listener, speechset.mix(audio, 30))
+    assert [h.intent.name for h in heard] == (["time_left"] if heard_it else [])
+
+
+@pytest.mark.integration
+def test_a_stretch_is_asked_for_with_a_verb_not_its_bare_name() -> None:
+    """A bare name ("stretching with a towel") is mostly a piece of other talk; "do the towel stretch" is a request."""
+    texts = ["stretching with a towel", "do the towel stretch"]
+    audio, _ = speechset.scene([(text, speechset.piper(text)) for text in texts], gap=1.5)
+    with open_listener("pocketsphinx") as listener:
+        heard = _feed(listener, speechset.mix(audio, 30))
+    assert [(h.intent.name, h.intent.stretch, h.text) for h in heard] == [
+        ("start_stretch", "towel_stretch", "do the towel stretch")]
