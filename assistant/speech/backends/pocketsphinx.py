@@ -69,7 +69,10 @@ class PocketsphinxDecoder:
         grammar_settings = {**settings, "bestpath": False}
         try:
             self._grammar = Decoder(lm=None, **grammar_settings)
-            self._free = Decoder(lm=str(base / "en-us.lm.bin"), **settings)
+            # The free pass's second (flat lexicon) search only polishes a reading used for
+            # its length and phones; without it the reading comes 70 ms sooner after speech
+            # ends, at the same accuracy and false commands on the tuning split.
+            self._free = Decoder(lm=str(base / "en-us.lm.bin"), fwdflat=False, **settings)
         except (RuntimeError, ValueError) as error:
             raise ModelError(f"cannot load the pocketsphinx model in {base}: {error}") from error
         for word, phones in EXTRA_PRONUNCIATIONS.items():
