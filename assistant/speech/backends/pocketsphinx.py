@@ -33,13 +33,14 @@ EXTRA_PRONUNCIATIONS = {"owww": "AW", "unpause": "AH N P AO Z", "footstretch": "
 
 COMMON_WORD_PROBABILITY = 1e-3
 """What each common word in the loop costs, against 1 for a command's path. On the tuning split,
-1e-3 kept piper at 100 % clean and 88 % at 10 dB, espeak-ng at 69 % / 68 %; 1e-2 lost piper 8 and
-espeak-ng 11 points clean; lower costs let talk through (benchmarks/README-recognition.md)."""
+the grammar alone at 1e-3 heard piper 100 % clean and 88 % at 10 dB, espeak-ng 69 % / 68 %; 1e-2
+lost piper 8 and espeak-ng 11 points clean; 1e-8 let three times as much talk through
+(benchmarks/README-recognition.md)."""
 
 MAX_EXTRA_PHONES = 1.4
 """The free reading may be this many times longer (in phones) than the command, no more.
 On the tuning split, with the common-word loop, it took false commands per hour of talk from
-83 to 24 (piper) and from 68 to 27 (espeak-ng) for 0–6 points of accuracy."""
+249 to 107 (piper) and from 151 to 82 (espeak-ng) for 4–5 points of accuracy."""
 
 FREE_READINGS = 20
 """How many of the free pass's best readings (its n-best list) are compared with the command:
