@@ -157,20 +157,14 @@ class PocketsphinxDecoder:
             return Decoded("", 0.0)
         free = self._free.hyp()
         heard = normalize(free.hypstr) if free is not None else ""
-        if len(self._phones(heard)) > MAX_EXTRA_PHONES * len(self._phones(text)):
+        ours = self._phones(text)
+        if len(self._phones(heard)) > MAX_EXTRA_PHONES * len(ours):
             # The free reading heard clearly more than the command ("stop it", "hold on
             # tight"): talk that starts like a command, not the command on its own.
             return Decoded(text, 0.0)
         readings = [heard] + [normalize(other.hypstr) for other in
                               itertools.islice(self._free.nbest(), FREE_READINGS) if other is not None]
-        return Decoded(text, max(self._agreement(text, reading) for reading in readings))
-
-    def _agreement(self, text: str, heard: str) -> float:
-        """How alike the two readings' phones are, 0..1."""
-        ours, theirs = self._phones(text), self._phones(heard)
-        if not ours or not theirs:
-            return 0.0
-        return difflib.SequenceMatcher(None, ours, theirs, autojunk=False).ratio()
+        return Decoded(text, max(_agreement(ours, self._phones(reading)) for reading in readings))
 
     def _phones(self, text: str) -> list[str]:
         phones: list[str] = []
@@ -183,3 +177,10 @@ class PocketsphinxDecoder:
         if not self._closed:
             self._closed = True
             del self._grammar, self._free
+
+
+def _agreement(ours: list[str], theirs: list[str]) -> float:
+    """How alike two readings' phones are, 0..1."""
+    if not ours or not theirs:
+        return 0.0
+    return difflib.SequenceMatcher(None, ours, theirs, autojunk=False).ratio()
