@@ -1,6 +1,6 @@
 """Recognition figures: accuracy by SNR, false commands per hour of talk, latency, CPU.
 
-Run: .venv/bin/python -m benchmarks.recognition [--split tuning|held-out] [--backend pocketsphinx]
+Run: .venv/bin/python -m benchmarks.recognition [--split tuning|held-out] [--backend pocketsphinx] [--min-confidence X]
 The dev set is synthesized here (piper + espeak-ng voices, pink "fan" noise); see
 benchmarks/speechset.py for the two splits. Figures are printed per voice family,
 because espeak-ng's formant voices are much further from real speech than piper's.
@@ -9,9 +9,11 @@ because espeak-ng's formant voices are much further from real speech than piper'
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -20,6 +22,9 @@ from assistant.routine.model import default_routine
 from assistant.speech.intents import IntentParser
 from assistant.speech.listener import CommandListener, open_listener
 from benchmarks import speechset
+
+Listen = Callable[[], CommandListener]
+"""Opens a fresh listener of the backend under test."""
 
 SNRS = (None, 20, 10, 5)
 BLOCK = 480
@@ -38,7 +43,7 @@ def _family(label: str) -> str:
     return label.split()[0]
 
 
-def accuracy(backend: str, split: speechset.Split) -> dict[str, dict[float | None, float]]:
+def accuracy(listen: Listen, split: speechset.Split) -> dict[str, dict[float | None, float]]:
     """Per voice family and SNR, the share of commands heard once, as their own intent.
 
     Each reading of the split's commands is one stream, COMMAND_GAP seconds apart,
@@ -53,7 +58,7 @@ def accuracy(backend: str, split: speechset.Split) -> dict[str, dict[float | Non
         audio, placed = speechset.scene(clips, gap=COMMAND_GAP)
         loudness = speechset.active_rms(np.concatenate([clip for _, clip in clips]))
         for snr in SNRS:
-            with open_listener(backend) as listener:
+            with listen() as listener:
                 heard = _run(listener, speechset.mix(audio, snr, seed=len(placed), speech_rms=loudness))
             for spoken in placed:
                 during = [h for h in heard if h.start < spoken.end + 0.5 and h.end > spoken.start - 0.5]
@@ -61,7 +66,7 @@ def accuracy(backend: str, split: speechset.Split) -> dict[str, dict[float | Non
     return {family: {snr: float(np.mean(ok)) for snr, ok in by_snr.items()} for family, by_snr in right.items()}
 
 
-def false_commands(backend: str, split: speechset.Split,
+def false_commands(listen: Listen, split: speechset.Split,
                    listening: frozenset[str] | None = None) -> tuple[dict[str, tuple[int, float]], float, list[str]]:
     """Per voice family, (false commands, minutes of talk); CPU s per s of talk; what was falsely heard.
 
@@ -70,7 +75,7 @@ def false_commands(backend: str, split: speechset.Split,
     found: dict[str, tuple[int, float]] = {}
     cpu = seconds = 0.0
     said: list[str] = []
-    with open_listener(backend) as listener:
+    with listen() as listener:
         listener.listen_for(listening)
         for label, speak in speechset.readers(split):
             audio, _ = speechset.scene([(s, speak(s)) for s in split.talk], gap=0.6)
@@ -87,20 +92,20 @@ def false_commands(backend: str, split: speechset.Split,
     return found, cpu / seconds, said
 
 
-def silence_cpu(backend: str) -> float:
+def silence_cpu(listen: Listen) -> float:
     """CPU seconds per second of audio while listening to a quiet room (fan at low level)."""
     room = (speechset.pink_noise(60) * 30).astype(np.int16)
-    with open_listener(backend) as listener:
+    with listen() as listener:
         started = time.process_time()
         _run(listener, room)
         return (time.process_time() - started) / 60
 
 
-def latency(backend: str, split: speechset.Split) -> tuple[float, int]:
+def latency(listen: Listen, split: speechset.Split) -> tuple[float, int]:
     """Median seconds from the true end of speech to the command (piper, real-time pace); and how many were heard."""
     delays = []
     speak = speechset.readers(split)[0][1]
-    with open_listener(backend) as listener:
+    with listen() as listener:
         for text in split.commands:
             audio, placed = speechset.scene([(text, speak(text))], gap=1.0)
             audio = speechset.mix(audio, TALK_SNR)
@@ -115,27 +120,30 @@ def latency(backend: str, split: speechset.Split) -> tuple[float, int]:
     return (statistics.median(delays) if delays else float("nan")), len(delays)
 
 
-def report(backend: str, split: speechset.Split) -> None:
-    """Print one backend's figures on one split."""
-    print(f"\n{backend}, {split.name} split ({len(split.commands)} commands x {len(speechset.readers(split))} readings)")
-    for family, by_snr in accuracy(backend, split).items():
+def report(backend: str, split: speechset.Split, min_confidence: float | None = None) -> None:
+    """Print one backend's figures on one split (at its own confidence threshold unless one is given)."""
+    listen = functools.partial(open_listener, backend, min_confidence=min_confidence)
+    threshold = "" if min_confidence is None else f", confidence >= {min_confidence}"
+    print(f"\n{backend}, {split.name} split ({len(split.commands)} commands x {len(speechset.readers(split))} readings"
+          f"{threshold})")
+    for family, by_snr in accuracy(listen, split).items():
         cells = "  ".join(f"{'clean' if s is None else f'{s} dB'}: {by_snr[s]:.0%}" for s in SNRS)
         print(f"  accuracy {family:7s} {cells}")
-    found, talk_cpu, said = false_commands(backend, split)
+    found, talk_cpu, said = false_commands(listen, split)
     for family, (count, minutes) in found.items():
         print(f"  false commands {family:7s} {count} in {minutes:.1f} min of talk = {count / minutes * 60:.1f}/hour")
     for line in said:
         print(f"    heard in talk: {line}")
-    idle, _, started = false_commands(backend, split, Coach(default_routine()).listening_for())
+    idle, _, started = false_commands(listen, split, Coach(default_routine()).listening_for())
     for family, (count, minutes) in idle.items():
         print(f"  false commands while idle (start, help, what's next) {family:7s} {count} in {minutes:.1f} min "
               f"= {count / minutes * 60:.1f}/hour")
     for line in started:
         print(f"    heard in talk while idle: {line}")
-    median, heard = latency(backend, split)
+    median, heard = latency(listen, split)
     print(f"  latency (median, end of speech to intent, piper at real-time pace): {median * 1000:.0f} ms "
           f"({heard}/{len(split.commands)} heard)")
-    print(f"  CPU s per s of audio: quiet room {silence_cpu(backend):.3f}, talk {talk_cpu:.3f}")
+    print(f"  CPU s per s of audio: quiet room {silence_cpu(listen):.3f}, talk {talk_cpu:.3f}")
 
 
 def main() -> None:
@@ -143,6 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", action="append", choices=("tuning", "held-out"))
     parser.add_argument("--backend", action="append", choices=("pocketsphinx", "vosk"))
+    parser.add_argument("--min-confidence", type=float, help="the confidence threshold to measure at (default: the backend's)")
     args = parser.parse_args()
     splits = speechset.splits()
     for backend in args.backend or ["pocketsphinx", "vosk"]:
@@ -152,7 +161,7 @@ def main() -> None:
             print(f"{backend}: not available ({error})")
             continue
         for name in args.split or ["tuning", "held-out"]:
-            report(backend, splits[name])
+            report(backend, splits[name], args.min_confidence)
 
 
 if __name__ == "__main__":

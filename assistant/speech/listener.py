@@ -185,14 +185,15 @@ def open_decoder(backend: str = "auto", model_dir: Path | None = None) -> Decode
     return PocketsphinxDecoder()
 
 
-def open_listener(backend: str = "auto", model_dir: Path | None = None, routine=None) -> CommandListener:  # noqa: ANN001 - Routine, imported lazily
-    """A listener for every command of `routine` (default routine when None)."""
+def open_listener(backend: str = "auto", model_dir: Path | None = None, routine=None,  # noqa: ANN001 - Routine, imported lazily
+                  min_confidence: float | None = None) -> CommandListener:
+    """A listener for every command of `routine` (default routine when None); `min_confidence` overrides the backend's."""
     if routine is None:
         from assistant.routine.model import default_routine
 
         routine = default_routine()
     phrases: Mapping[str, Intent] = IntentParser(routine).spoken_phrases()
-    return CommandListener(open_decoder(backend, model_dir), phrases)
+    return CommandListener(open_decoder(backend, model_dir), phrases, min_confidence=min_confidence)
 
 
 def phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[str, Intent]:
