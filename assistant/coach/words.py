@@ -34,8 +34,9 @@ def seconds_words(seconds: float) -> str:
 
 def duration_words(seconds: float) -> str:
     """A friendly rounded duration: "about four minutes", "about forty seconds"."""
-    if seconds < 60:
-        rounded = max(5, int(5 * round(seconds / 5)))
+    rounded = max(5, int(5 * round(seconds / 5)))
+    if rounded < 60:
+        # Rounded first, so 58 s is "about a minute", never "about sixty seconds".
         return f"about {seconds_words(rounded)}"
     minutes = round(seconds / 60)
     if minutes == 1:
