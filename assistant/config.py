@@ -45,6 +45,10 @@ class SpeechSettings:
 
     backend: str = _spec("auto", "auto, vosk or pocketsphinx", choices=("auto", "vosk", "pocketsphinx"))
     vosk_model: str = _spec("", "vosk model directory; empty for the fetched English small model")
+    strictness: str = _spec(
+        "normal", "normal, or strict beside a TV or radio: acts on less of their talk, misses more commands",
+        choices=("normal", "strict"),
+    )
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,8 @@ def check_speech(ctx: Context) -> Finding:
 
     model = vosk_model_dir(ctx.settings, ctx.places.data)
     try:
-        listener = open_listener(ctx.settings.speech.backend, model, default_routine())
+        listener = open_listener(ctx.settings.speech.backend, model, default_routine(),
+                                 strictness=ctx.settings.speech.strictness)
     except AssistantError as error:
         return Finding("speech", Status.FAIL, str(error), "footstretch models fetch vosk-model-small-en-us-0.15")
     backend = listener.backend

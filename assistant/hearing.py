@@ -58,7 +58,8 @@ class Ears:
         from assistant.speech.listener import open_listener
 
         self._listener = open_listener(
-            settings.speech.backend, vosk_model_dir(settings, places.data), routine
+            settings.speech.backend, vosk_model_dir(settings, places.data), routine,
+            strictness=settings.speech.strictness,
         )
         self._device = device_setting(settings.audio.input_device)
         self._on_command = on_command

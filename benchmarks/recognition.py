@@ -1,6 +1,6 @@
 """Recognition figures: accuracy by SNR, false commands per hour of talk, latency, CPU.
 
-Run: .venv/bin/python -m benchmarks.recognition [--split tuning|held-out] [--backend pocketsphinx] [--min-confidence X]
+Run: .venv/bin/python -m benchmarks.recognition [--split tuning|held-out] [--backend pocketsphinx] [--strictness strict] [--min-confidence X]
 The dev set is synthesized here (piper + espeak-ng voices, pink "fan" noise); see
 benchmarks/speechset.py for the two splits. Figures are printed per voice family,
 because espeak-ng's formant voices are much further from real speech than piper's.
@@ -20,7 +20,7 @@ import numpy as np
 from assistant.coach.machine import Coach
 from assistant.routine.model import default_routine
 from assistant.speech.intents import IntentParser
-from assistant.speech.listener import CommandListener, open_listener
+from assistant.speech.listener import STRICTNESS, CommandListener, open_listener
 from benchmarks import speechset
 
 Listen = Callable[[], CommandListener]
@@ -120,12 +120,12 @@ def latency(listen: Listen, split: speechset.Split) -> tuple[float, int]:
     return (statistics.median(delays) if delays else float("nan")), len(delays)
 
 
-def report(backend: str, split: speechset.Split, min_confidence: float | None = None) -> None:
-    """Print one backend's figures on one split (at its own confidence threshold unless one is given)."""
-    listen = functools.partial(open_listener, backend, min_confidence=min_confidence)
+def report(backend: str, split: speechset.Split, strictness: str = "normal", min_confidence: float | None = None) -> None:
+    """Print one backend's figures on one split (at the strictness's confidence threshold unless one is given)."""
+    listen = functools.partial(open_listener, backend, strictness=strictness, min_confidence=min_confidence)
     threshold = "" if min_confidence is None else f", confidence >= {min_confidence}"
-    print(f"\n{backend}, {split.name} split ({len(split.commands)} commands x {len(speechset.readers(split))} readings"
-          f"{threshold})")
+    print(f"\n{backend}, {split.name} split ({len(split.commands)} commands x {len(speechset.readers(split))} readings, "
+          f"{strictness}{threshold})")
     for family, by_snr in accuracy(listen, split).items():
         cells = "  ".join(f"{'clean' if s is None else f'{s} dB'}: {by_snr[s]:.0%}" for s in SNRS)
         print(f"  accuracy {family:7s} {cells}")
@@ -151,7 +151,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split", action="append", choices=("tuning", "held-out"))
     parser.add_argument("--backend", action="append", choices=("pocketsphinx", "vosk"))
-    parser.add_argument("--min-confidence", type=float, help="the confidence threshold to measure at (default: the backend's)")
+    parser.add_argument("--strictness", choices=STRICTNESS, default="normal", help="speech.strictness to measure")
+    parser.add_argument("--min-confidence", type=float, help="the confidence threshold to measure at (default: the strictness's)")
     args = parser.parse_args()
     splits = speechset.splits()
     for backend in args.backend or ["pocketsphinx", "vosk"]:
@@ -161,7 +162,7 @@ def main() -> None:
             print(f"{backend}: not available ({error})")
             continue
         for name in args.split or ["tuning", "held-out"]:
-            report(backend, splits[name], args.min_confidence)
+            report(backend, splits[name], args.strictness, args.min_confidence)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ def test_an_empty_file_means_every_default():
         ("[audio]\n\nnight_start = \"10pm\"\n", "config.toml:3: audio.night_start: must be a time like 22:00"),
         ("[gpio]\nbutton_pn = 3\n", "config.toml:2: gpio.button_pn: unknown key (allowed: enabled, button_pin"),
         ("[speech]\nbackend = \"google\"\n", "config.toml:2: speech.backend: must be one of auto, vosk, pocketsphinx"),
+        ("[speech]\n\nstrictness = \"very\"\n", "config.toml:3: speech.strictness: must be one of normal, strict"),
         ("[gpio]\nenabled = \"yes\"\n", "config.toml:2: gpio.enabled: must be a bool"),
         ("[sound]\nvolume = 1\n", "config.toml:1: sound: unknown section"),
         ("[voice]\nrate = 1,\n", "config.toml: not valid TOML"),

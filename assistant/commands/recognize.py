@@ -16,6 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("file", type=Path, metavar="FILE.wav")
     parser.add_argument("--backend", choices=("auto", "vosk", "pocketsphinx"), default="auto")
     parser.add_argument("--model", type=Path, default=None, help="vosk model directory")
+    parser.add_argument("--strictness", choices=("normal", "strict"), default="normal",
+                        help="strict: act on less talk, miss more commands (as speech.strictness)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.set_defaults(func=run)
 
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from assistant.speech.listener import open_listener
 
     audio = read_audio(args.file)
-    with open_listener(args.backend, args.model) as listener:
+    with open_listener(args.backend, args.model, strictness=args.strictness) as listener:
         heard = []
         for offset in range(0, len(audio), 1600):
             heard += listener.feed(audio[offset: offset + 1600])

@@ -24,8 +24,15 @@ from assistant.speech.vad import RATE, Endpointer, VadEvent
 logger = logging.getLogger(__name__)
 
 VOSK_MODEL = "vosk-model-small-en-us-0.15"
-MIN_CONFIDENCE = {"pocketsphinx": 0.4, "vosk": 0.5}
-"""Per backend, the confidence below which an utterance is not a command (see benchmarks)."""
+STRICTNESS = ("normal", "strict")
+"""How sure hearing must be before acting: "normal" misses few commands; "strict", for a bed
+beside a TV or radio, acts on less of what they say and misses more commands."""
+MIN_CONFIDENCE = {
+    "normal": {"pocketsphinx": 0.4, "vosk": 0.5},
+    "strict": {"pocketsphinx": 0.7, "vosk": 0.7},
+}
+"""Per strictness and backend, the confidence below which an utterance is not a command
+(benchmarks/README-recognition.md; vosk's English figures are not measured yet)."""
 MAX_COMMAND_SECONDS = 3.5
 """Longer utterances are talk: the longest command phrase takes about two seconds."""
 MIN_COMMAND_SECONDS = 0.15
@@ -65,12 +72,13 @@ def default_vosk_model_dir() -> Path:
 class CommandListener:
     """Fed 16 kHz int16 mono audio, returns the commands completed by it."""
 
-    def __init__(self, decoder: Decoder, phrases: Mapping[str, Intent], *,
+    def __init__(self, decoder: Decoder, phrases: Mapping[str, Intent], *, strictness: str = "normal",
                  min_confidence: float | None = None, endpointer: Endpointer | None = None,
                  suppressor: NoiseSuppressor | None = None, max_seconds: float = MAX_COMMAND_SECONDS) -> None:
         self._decoder = decoder
         self._table = dict(phrases)
-        self._threshold = MIN_CONFIDENCE.get(decoder.name, 0.5) if min_confidence is None else min_confidence
+        self._threshold = (MIN_CONFIDENCE[strictness].get(decoder.name, 0.5)
+                           if min_confidence is None else min_confidence)
         self._vad = endpointer or Endpointer()
         self._suppressor = suppressor or NoiseSuppressor()
         self._max_seconds = max_seconds
@@ -157,10 +165,13 @@ class CommandListener:
         self.close()
 
 
-def open_decoder(backend: str = "auto", model_dir: Path | None = None) -> Decoder:
+def open_decoder(backend: str = "auto", model_dir: Path | None = None, strictness: str = "normal") -> Decoder:
     """The decoder `backend` names; "auto" prefers vosk when its model loads."""
     if backend not in ("auto", "vosk", "pocketsphinx"):
         raise ModelError(f"unknown speech backend {backend!r} (use auto, vosk or pocketsphinx)")
+    if strictness not in STRICTNESS:
+        raise ModelError(f"unknown strictness {strictness!r} (use {' or '.join(STRICTNESS)})")
+    strict = strictness == "strict"
     from assistant.speech.backends.pocketsphinx import PocketsphinxDecoder
     from assistant.speech.backends.vosk import VoskDecoder
 
@@ -169,7 +180,7 @@ def open_decoder(backend: str = "auto", model_dir: Path | None = None) -> Decode
         return VoskDecoder(vosk_dir)
     if backend == "pocketsphinx":
         # `model_dir` names a vosk model; pocketsphinx always hears with the model its wheel ships.
-        return PocketsphinxDecoder()
+        return PocketsphinxDecoder(strict=strict)
     if vosk_dir.is_dir():
         try:
             decoder = VoskDecoder(vosk_dir)
@@ -182,18 +193,19 @@ def open_decoder(backend: str = "auto", model_dir: Path | None = None) -> Decode
         "hearing commands with pocketsphinx (no vosk model in %s); for better accuracy run "
         "`footstretch models fetch %s`", vosk_dir, VOSK_MODEL,
     )
-    return PocketsphinxDecoder()
+    return PocketsphinxDecoder(strict=strict)
 
 
 def open_listener(backend: str = "auto", model_dir: Path | None = None, routine=None,  # noqa: ANN001 - Routine, imported lazily
-                  min_confidence: float | None = None) -> CommandListener:
-    """A listener for every command of `routine` (default routine when None); `min_confidence` overrides the backend's."""
+                  strictness: str = "normal", min_confidence: float | None = None) -> CommandListener:
+    """A listener for every command of `routine` (default routine when None); `min_confidence` overrides the strictness's."""
     if routine is None:
         from assistant.routine.model import default_routine
 
         routine = default_routine()
     phrases: Mapping[str, Intent] = IntentParser(routine).spoken_phrases()
-    return CommandListener(open_decoder(backend, model_dir), phrases, min_confidence=min_confidence)
+    return CommandListener(open_decoder(backend, model_dir, strictness), phrases,
+                           strictness=strictness, min_confidence=min_confidence)
 
 
 def phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[str, Intent]:

@@ -105,3 +105,18 @@ def test_a_stretch_is_asked_for_with_a_verb_not_its_bare_name() -> None:
         heard = _feed(listener, speechset.mix(audio, 30))
     assert [(h.intent.name, h.intent.stretch, h.text) for h in heard] == [
         ("start_stretch", "towel_stretch", "do the towel stretch")]
+
+
+@pytest.mark.integration
+def test_strict_hearing_acts_on_less_talk_and_still_hears_clear_commands() -> None:
+    """Beside a TV: near misses that normal hearing takes for commands are talk to strict hearing."""
+    commands = ["how much longer", "skip this one", "go back", "start my stretches"]
+    near_misses = ["start the dishwasher", "how much was it", "start the engine"]
+    texts = [text for pair in zip(commands, [*near_misses, "what a day"]) for text in pair]
+    audio, _ = speechset.scene([(text, speechset.piper(text)) for text in texts], gap=1.5)
+    heard = {}
+    for strictness in ("normal", "strict"):
+        with open_listener("pocketsphinx", strictness=strictness) as listener:
+            heard[strictness] = [h.text for h in _feed(listener, speechset.mix(audio, 30))]
+    assert heard["strict"] == commands
+    assert len(heard["normal"]) > len(commands), "normal hearing takes some near misses for commands"
