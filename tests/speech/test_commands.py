@@ -19,12 +19,13 @@ from benchmarks import speechset
 
 
 @pytest.mark.integration
-def test_recognize_a_stereo_44k_file_prints_one_json_line_per_command(tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize("strictness", ["normal", "strict"])
+def test_recognize_a_stereo_44k_file_prints_one_json_line_per_command(tmp_path: Path, capsys, strictness: str) -> None:
     texts = ["how much longer", "pause the movie", "skip this one"]
     audio, placed = speechset.scene([(t, speechset.piper(t)) for t in texts])
     stereo = np.repeat(soxr.resample(speechset.mix(audio, 30).astype(np.float32), 16000, 44100)[:, None], 2, axis=1)
     wav = speechset.write_wav(tmp_path / "talk.wav", speechset.to_int16(stereo).ravel(), 44100, 2)
-    assert main(["recognize", str(wav), "--backend", "pocketsphinx", "--json"]) == 0
+    assert main(["recognize", str(wav), "--backend", "pocketsphinx", "--strictness", strictness, "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(d["intent"], d["text"]) for d in lines] == [("time_left", "how much longer"), ("next", "skip this one")]
     assert set(lines[0]) == {"text", "intent", "slots", "start", "end", "confidence"}
