@@ -19,7 +19,8 @@ piper talk through as the 500-word hand list at 0.7 confidence, for 4 points of 
 OUT = Path(__file__).resolve().parent.parent / "assistant" / "speech" / "backends" / "talk_words.txt"
 
 
-def main() -> None:
+def ranked_words() -> list[str]:
+    """The COUNT likeliest words of the language model that the dictionary can say, likeliest first."""
     base = Path(get_model_path()) / "en-us"
     model = NGramModel(Config(), LogMath(), str(base / "en-us.lm.bin"))
     words = set()
@@ -28,7 +29,11 @@ def main() -> None:
         # Alternative pronunciations ("word(2)") and single letters (said as letter names) are not talk words.
         if "(" not in word and word.replace("'", "").isalpha() and (len(word) > 1 or word in ("a", "i")):
             words.add(word)
-    ranked = sorted(words, key=lambda w: (-model.prob([w]), w))[:COUNT]
+    return sorted(words, key=lambda w: (-model.prob([w]), w))[:COUNT]
+
+
+def main() -> None:
+    ranked = ranked_words()
     OUT.write_text(
         "# The most likely words of pocketsphinx's en-us language model, most likely first.\n"
         "# Made by scripts/make_talk_words.py; strict hearing reads talk as a run of these.\n"

@@ -120,3 +120,18 @@ def test_strict_hearing_acts_on_less_talk_and_still_hears_clear_commands() -> No
             heard[strictness] = [h.text for h in _feed(listener, speechset.mix(audio, 30))]
     assert heard["strict"] == commands
     assert len(heard["normal"]) > len(commands), "normal hearing takes some near misses for commands"
+
+
+def test_the_talk_words_are_what_the_script_makes_from_the_installed_model() -> None:
+    """Strict hearing's word list must match the language model it was ranked by; rerun the script if not."""
+    import importlib.util
+    from pathlib import Path
+
+    from assistant.speech.backends.pocketsphinx import talk_words
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_talk_words.py"
+    spec = importlib.util.spec_from_file_location("make_talk_words", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert talk_words() == module.ranked_words()
+    assert len(talk_words()) == 3000 and talk_words()[:3] == ["the", "to", "i"]
