@@ -24,15 +24,15 @@ from assistant.speech.vad import RATE, Endpointer, VadEvent
 logger = logging.getLogger(__name__)
 
 VOSK_MODEL = "vosk-model-small-en-us-0.15"
-STRICTNESS = ("normal", "strict")
-"""How sure hearing must be before acting: "normal" misses few commands; "strict", for a bed
-beside a TV or radio, acts on less of what they say and misses more commands."""
 MIN_CONFIDENCE = {
     "normal": {"pocketsphinx": 0.4, "vosk": 0.5},
     "strict": {"pocketsphinx": 0.7, "vosk": 0.7},
 }
 """Per strictness and backend, the confidence below which an utterance is not a command
 (benchmarks/README-recognition.md; vosk's English figures are not measured yet)."""
+STRICTNESS = tuple(MIN_CONFIDENCE)
+"""How sure hearing must be before acting: "normal" misses few commands; "strict", for a bed
+beside a TV or radio, acts on less of what they say and misses more commands."""
 MAX_COMMAND_SECONDS = 3.5
 """Longer utterances are talk: the longest command phrase takes about two seconds."""
 MIN_COMMAND_SECONDS = 0.15
