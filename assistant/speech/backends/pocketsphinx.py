@@ -60,9 +60,9 @@ the free pass is often wrong on its first guess in noise ("the the wall" for "do
 
 FREE_MAX_HMMS = 3000
 """The free pass keeps at most this many phone models (HMMs) active per frame (pocketsphinx's
-default is 30000). On a minute of read talk in 2 s pieces, with its n-best lists, it took the free
-pass from 0.38 to 0.12 CPU seconds per second of audio, and 27 of the 30 readings were the same.
-The free pass was most of the work; that matters most on a Pi, which is slower per core (not
+default is 30000). On the held-out split it took CPU while someone talks from 0.225 to 0.190 s
+per s, with accuracy and false commands the same within a rerun's spread
+(benchmarks/README-recognition.md). That matters most on a Pi, which is slower per core (not
 measured here)."""
 
 
