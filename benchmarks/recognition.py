@@ -20,7 +20,7 @@ import numpy as np
 from assistant.coach.machine import Coach
 from assistant.routine.model import default_routine
 from assistant.speech.intents import IntentParser
-from assistant.speech.listener import STRICTNESS, CommandListener, open_listener
+from assistant.speech.listener import STRICTNESS, CommandListener, HeardCommand, open_listener
 from benchmarks import speechset
 
 Listen = Callable[[], CommandListener]
@@ -30,6 +30,7 @@ SNRS = (None, 20, 10, 5)
 BLOCK = 480
 TALK_SNR = 30
 COMMAND_GAP = 2.0
+TALK_GAP = 0.6
 
 
 def _run(listener: CommandListener, audio: np.ndarray) -> list:
@@ -66,30 +67,58 @@ def accuracy(listen: Listen, split: speechset.Split) -> dict[str, dict[float | N
     return {family: {snr: float(np.mean(ok)) for snr, ok in by_snr.items()} for family, by_snr in right.items()}
 
 
+Tally = dict[str, dict[str, tuple[int, float]]]
+"""Per voice family, per kind of talk (speechset.TALK_KINDS): (false commands, minutes of talk)."""
+
+
 def false_commands(listen: Listen, split: speechset.Split,
-                   listening: frozenset[str] | None = None) -> tuple[dict[str, tuple[int, float]], float, list[str]]:
-    """Per voice family, (false commands, minutes of talk); CPU s per s of talk; what was falsely heard.
+                   listening: frozenset[str] | None = None) -> tuple[Tally, float, list[str]]:
+    """False commands by voice family and kind of talk; CPU s per s of talk; what was falsely heard, in what.
 
     `listening`: only these intents, as the coach asks in a given state (None: every command).
+    Each false command is put down to the talk sentence it overlaps, so near misses built to
+    sound like a command can be told from ordinary talk.
     """
-    found: dict[str, tuple[int, float]] = {}
+    found: Tally = defaultdict(lambda: {kind: (0, 0.0) for kind in speechset.TALK_KINDS})
     cpu = seconds = 0.0
     said: list[str] = []
     with listen() as listener:
         listener.listen_for(listening)
         for label, speak in speechset.readers(split):
-            audio, _ = speechset.scene([(s, speak(s)) for s in split.talk], gap=0.6)
+            audio, placed = speechset.scene([(s, speak(s)) for s in split.talk], gap=TALK_GAP)
             audio = speechset.mix(audio, TALK_SNR)
             started = time.process_time()
             heard = _run(listener, audio)
             cpu += time.process_time() - started
             seconds += len(audio) / speechset.RATE
-            said += [f"{label}: {h.text}" for h in heard]
-            family = _family(label)
-            count, minutes = found.get(family, (0, 0.0))
-            found[family] = (count + len(heard), minutes + len(audio) / speechset.RATE / 60)
+            tally = found[_family(label)]
+            for spoken in placed:
+                kind = speechset.talk_kind(spoken.text)
+                count, minutes = tally[kind]
+                tally[kind] = (count, minutes + (spoken.end - spoken.start + TALK_GAP) / 60)
+            for command in heard:
+                sentence = _overlapping(placed, command)
+                kind = speechset.talk_kind(sentence) if sentence else "article"
+                count, minutes = tally[kind]
+                tally[kind] = (count + 1, minutes)
+                said.append(f"{label}: {command.text!r} in {sentence!r} ({kind})")
             listener.reset()
     return found, cpu / seconds, said
+
+
+def _overlapping(placed: list[speechset.Spoken], command: HeardCommand) -> str:
+    """The talk sentence a falsely heard command overlaps most ("" when none)."""
+    overlap = {spoken.text: min(spoken.end, command.end) - max(spoken.start, command.start) for spoken in placed}
+    best = max(overlap, key=overlap.get, default="")
+    return best if best and overlap[best] > 0 else ""
+
+
+def _print_false(title: str, found: Tally) -> None:
+    for family, kinds in found.items():
+        count = sum(n for n, _ in kinds.values())
+        minutes = sum(m for _, m in kinds.values())
+        parts = ", ".join(f"{kind} {n} in {m:.1f} min" for kind, (n, m) in kinds.items())
+        print(f"  {title} {family:7s} {count} in {minutes:.1f} min of talk = {count / minutes * 60:.1f}/hour ({parts})")
 
 
 def silence_cpu(listen: Listen) -> float:
@@ -130,14 +159,11 @@ def report(backend: str, split: speechset.Split, strictness: str = "normal", min
         cells = "  ".join(f"{'clean' if s is None else f'{s} dB'}: {by_snr[s]:.0%}" for s in SNRS)
         print(f"  accuracy {family:7s} {cells}")
     found, talk_cpu, said = false_commands(listen, split)
-    for family, (count, minutes) in found.items():
-        print(f"  false commands {family:7s} {count} in {minutes:.1f} min of talk = {count / minutes * 60:.1f}/hour")
+    _print_false("false commands", found)
     for line in said:
         print(f"    heard in talk: {line}")
     idle, _, started = false_commands(listen, split, Coach(default_routine()).listening_for())
-    for family, (count, minutes) in idle.items():
-        print(f"  false commands while idle (start, help, what's next) {family:7s} {count} in {minutes:.1f} min "
-              f"= {count / minutes * 60:.1f}/hour")
+    _print_false("false commands while idle (start, help, what's next)", idle)
     for line in started:
         print(f"    heard in talk while idle: {line}")
     median, heard = latency(listen, split)
