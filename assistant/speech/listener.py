@@ -19,6 +19,7 @@ from assistant.errors import ModelError
 from assistant.speech.backends import Decoder
 from assistant.speech.denoise import NoiseSuppressor
 from assistant.speech.intents import Intent, IntentParser
+from assistant.speech.rnnoise import RnnoiseSuppressor, load_library
 from assistant.speech.vad import RATE, Endpointer, VadEvent
 
 logger = logging.getLogger(__name__)
@@ -74,13 +75,14 @@ class CommandListener:
 
     def __init__(self, decoder: Decoder, phrases: Mapping[str, Intent], *, strictness: str = "normal",
                  min_confidence: float | None = None, endpointer: Endpointer | None = None,
-                 suppressor: NoiseSuppressor | None = None, max_seconds: float = MAX_COMMAND_SECONDS) -> None:
+                 suppressor: NoiseSuppressor | RnnoiseSuppressor | None = None,
+                 max_seconds: float = MAX_COMMAND_SECONDS) -> None:
         self._decoder = decoder
         self._table = dict(phrases)
         self._threshold = (MIN_CONFIDENCE[strictness].get(decoder.name, 0.5)
                            if min_confidence is None else min_confidence)
         self._vad = endpointer or Endpointer()
-        self._suppressor = suppressor or NoiseSuppressor()
+        self._suppressor = suppressor or open_suppressor()
         self._max_seconds = max_seconds
         self._start = self._onset = 0.0
         self._length = 0.0
@@ -163,6 +165,16 @@ class CommandListener:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def open_suppressor() -> NoiseSuppressor | RnnoiseSuppressor:
+    """RNNoise when its library loads (x86_64, aarch64), else the spectral suppressor."""
+    library = load_library()
+    if library is None:
+        logger.info("no RNNoise library (pip package pyrnnoise) here: suppressing noise spectrally, "
+                    "which hears fewer commands over a fan")
+        return NoiseSuppressor()
+    return RnnoiseSuppressor(library)
 
 
 def open_decoder(backend: str = "auto", model_dir: Path | None = None, strictness: str = "normal") -> Decoder:
