@@ -32,4 +32,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test,rnnoise]'; then
+  echo "bootstrap: no RNNoise wheel for this machine; hearing will suppress noise spectrally" >&2
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+fi

@@ -106,7 +106,11 @@ run tar -C "$REPO" --exclude=./.git --exclude=./.venv --exclude=./build --exclud
     -cf "$SRC/footstretch.tar" .
 run install -d "$SRC/tree"
 run tar -C "$SRC/tree" -xf "$SRC/footstretch.tar"
-run "$VENV/bin/pip" install --disable-pip-version-check --no-cache-dir --upgrade "$SRC/tree"
+# RNNoise (hearing over a fan) has wheels for 64-bit ARM and x86 only: a 32-bit Pi OS goes on without it.
+if ! run "$VENV/bin/pip" install --disable-pip-version-check --no-cache-dir --upgrade "$SRC/tree[rnnoise]"; then
+    note "No RNNoise wheel for this system (32-bit?): hearing suppresses noise spectrally, and hears less over a fan."
+    run "$VENV/bin/pip" install --disable-pip-version-check --no-cache-dir --upgrade "$SRC/tree"
+fi
 run ln -sfn "$BIN" /usr/local/bin/footstretch
 
 step "speech model $VOSK_MODEL"
