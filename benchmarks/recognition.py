@@ -9,6 +9,7 @@ because espeak-ng's formant voices are much further from real speech than piper'
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import statistics
 import time
@@ -87,6 +88,8 @@ def false_commands(listen: Listen, split: speechset.Split,
         for label, speak in speechset.readers(split):
             audio, placed = speechset.scene([(s, speak(s)) for s in split.talk], gap=TALK_GAP)
             audio = speechset.mix(audio, TALK_SNR)
+            # The listener's clock runs on over the readings; the scene's starts at 0.
+            placed = [dataclasses.replace(p, start=p.start + seconds, end=p.end + seconds) for p in placed]
             started = time.process_time()
             heard = _run(listener, audio)
             cpu += time.process_time() - started
