@@ -119,6 +119,16 @@ def check_speech(ctx: Context) -> Finding:
     return Finding("speech", Status.OK, f"vosk, model {model}")
 
 
+def check_noise(_ctx: Context) -> Finding:
+    """RNNoise loads; without it hearing over a fan falls back to spectral suppression."""
+    from assistant.speech.rnnoise import load_library
+
+    if load_library() is None:
+        return Finding("noise", Status.WARN, "spectral noise filter: no RNNoise library, so fewer commands are heard over a fan",
+                       "on a 64-bit OS: /opt/footstretch/venv/bin/pip install pyrnnoise (or run scripts/install-pi.sh again)")
+    return Finding("noise", Status.OK, "RNNoise")
+
+
 def check_voice(ctx: Context) -> Finding:
     """The configured piper voice loads, and how much of the routine is cached."""
     from assistant.coach import all_prompts
@@ -185,7 +195,7 @@ def check_service(ctx: Context) -> Finding:
 
 
 CHECKS: tuple[Callable[[Context], Finding], ...] = (
-    check_config, check_output, check_input, check_speech, check_voice, check_gpio, check_history, check_service,
+    check_config, check_output, check_input, check_speech, check_noise, check_voice, check_gpio, check_history, check_service,
 )
 
 

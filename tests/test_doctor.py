@@ -22,9 +22,10 @@ def doctor(tmp_path, *args):
 def test_every_part_is_checked_and_problems_come_with_a_fix(tmp_path):
     result = doctor(tmp_path, "--json")
     findings = {f["part"]: f for f in map(json.loads, result.stdout.splitlines())}
-    assert list(findings) == ["config", "audio out", "audio in", "speech", "voice", "gpio", "history", "service"]
+    assert list(findings) == ["config", "audio out", "audio in", "speech", "noise", "voice", "gpio", "history", "service"]
     assert findings["audio in"]["status"] == "ok" and "dBFS" in findings["audio in"]["detail"]
     assert findings["audio out"]["status"] == "ok"
+    assert findings["noise"] == {"part": "noise", "status": "ok", "detail": "RNNoise", "fix": ""}
     assert findings["gpio"]["status"] == "warn" and "voice-only" in findings["gpio"]["detail"]
     assert all(f["fix"] for f in findings.values() if f["status"] != "ok")
     assert result.returncode == 0
