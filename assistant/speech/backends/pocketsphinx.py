@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import logging
+import os
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -83,23 +84,21 @@ class PocketsphinxDecoder:
             # or gated audio from breaking the log-energy features.
             "dither": True,
         }
-        # The grammar's lattice rescoring pass loses the final state in noise and returns a
-        # truncated phrase ("how much" for "how much longer"); its Viterbi path is right far
-        # more often (piper at 10 dB: 42 % -> 71 %) and five times cheaper.
-        grammar_settings = {**settings, "bestpath": False}
         try:
-            self._grammar = Decoder(lm=None, **grammar_settings)
             # The free pass's second (flat lexicon) search only polishes a reading used for
             # its length and phones; without it the reading comes 70 ms sooner after speech
             # ends, at the same accuracy and false commands on the tuning split.
             self._free = Decoder(lm=str(base / "en-us.lm.bin"), fwdflat=False, maxhmmpf=FREE_MAX_HMMS, **settings)
+            # The grammar's lattice rescoring pass loses the final state in noise and returns a
+            # truncated phrase ("how much" for "how much longer"); its Viterbi path is right far
+            # more often (piper at 10 dB: 42 % -> 71 %) and five times cheaper. Its dictionary
+            # holds only the words its grammars use (`_know`): the whole CMU dictionary a second
+            # time would cost 22 MB.
+            self._grammar = Decoder(lm=None, **{**settings, "dict": os.devnull, "bestpath": False})
         except (RuntimeError, ValueError) as error:
             raise ModelError(f"cannot load the pocketsphinx model in {base}: {error}") from error
-        for word, phones in EXTRA_PRONUNCIATIONS.items():
-            if not self._grammar.lookup_word(word):
-                self._grammar.add_word(word, phones, True)
         loop = [*COMMON_WORDS, *talk_words()] if strict else COMMON_WORDS
-        self._common = [word for word in dict.fromkeys(loop) if self._grammar.lookup_word(word)]
+        self._common = [word for word in dict.fromkeys(loop) if self._know(word)]
         self._common_probability = STRICT_WORD_PROBABILITY if strict else COMMON_WORD_PROBABILITY
         self._phrases: frozenset[str] = frozenset()
         self._searches: dict[frozenset[str], str] = {}
@@ -111,7 +110,7 @@ class PocketsphinxDecoder:
         if wanted == self._phrases:
             return
         if wanted not in self._searches:
-            known = sorted(p for p in wanted if all(self._grammar.lookup_word(w) for w in p.split()))
+            known = sorted(p for p in wanted if all(self._know(w) for w in p.split()))
             if missing := sorted(wanted - set(known)):
                 logger.info("pocketsphinx leaves out (words not in its dictionary): %s", ", ".join(missing))
             if not known:
@@ -187,10 +186,29 @@ class PocketsphinxDecoder:
                               itertools.islice(self._free.nbest(), FREE_READINGS) if other is not None]
         return Decoded(text, max(_agreement(ours, self._phones(reading)) for reading in readings))
 
+    def _pronounce(self, word: str) -> str | None:
+        return self._free.lookup_word(word) or EXTRA_PRONUNCIATIONS.get(word)
+
+    def _know(self, word: str) -> bool:
+        """Put `word` and its other pronunciations ("the(2)") in the grammar's dictionary; False if it has none."""
+        if self._grammar.lookup_word(word):
+            return True
+        phones = self._pronounce(word)
+        if phones is None:
+            return False
+        # Without a search to rebuild yet, words go in without `update`; a grammar added later sees them.
+        self._grammar.add_word(word, phones, False)
+        for variant in itertools.count(2):
+            other = self._pronounce(f"{word}({variant})")
+            if other is None:
+                break
+            self._grammar.add_word(f"{word}({variant})", other, False)
+        return True
+
     def _phones(self, text: str) -> list[str]:
         phones: list[str] = []
         for word in text.split():
-            phones += (self._grammar.lookup_word(word) or "").split()
+            phones += (self._pronounce(word) or "").split()
         return phones
 
     def close(self) -> None:
