@@ -111,9 +111,11 @@ def false_commands(listen: Listen, split: speechset.Split,
 
 def _overlapping(placed: list[speechset.Spoken], command: HeardCommand) -> str:
     """The talk sentence a falsely heard command overlaps most ("" when none)."""
-    overlap = {spoken.text: min(spoken.end, command.end) - max(spoken.start, command.start) for spoken in placed}
-    best = max(overlap, key=overlap.get, default="")
-    return best if best and overlap[best] > 0 else ""
+    def overlap(spoken: speechset.Spoken) -> float:
+        return min(spoken.end, command.end) - max(spoken.start, command.start)
+
+    best = max(placed, key=overlap, default=None)
+    return best.text if best is not None and overlap(best) > 0 else ""
 
 
 def _print_false(title: str, found: Tally) -> None:

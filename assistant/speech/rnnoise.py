@@ -2,9 +2,9 @@
 
 The spectral suppressor in `denoise` removes what is steady; RNNoise was
 trained on speech over real noise and also keeps the quiet ends of words that
-a fan covers ("hold on" lost its "on" in the fan and read as "old war"). On
-the tuning split at 10 dB it took piper's commands from 81 % to 96 %
-(benchmarks/README-recognition.md).
+a fan covers ("hold on" lost its "on" in the fan and read as "old war"). With
+a fan 10 dB under the voice it took piper's commands from 81 % to 94 % on both
+splits of the recognition benchmark (benchmarks/README-recognition.md).
 
 RNNoise runs at 48 kHz in 10 ms frames: 16 kHz audio goes up, through the
 network, and back down, with soxr streams on both sides. A little of the input
@@ -37,8 +37,9 @@ NETWORK_FRAME = 480
 NETWORK_DELAY = 960
 """Samples (at 48 kHz, 20 ms) the network's output lags its input, measured on speech."""
 FLOOR = 0.1
-"""Share of the input added back under the network's output. On the tuning split, with none,
-espeak-ng's clean commands fell from 62 % to 47 %; with 0.1 they were 67 % and piper's at 10 dB 96 %."""
+"""Share of the input added back under the network's output. In one-off runs on the tuning split,
+with none espeak-ng's clean commands fell from 62 % to 47 %; with 0.1 they were 67 %, and piper's
+at 10 dB 96 % (benchmarks/README-recognition.md, "Noise suppression")."""
 
 UP_QUALITY, DOWN_QUALITY = "LQ", "QQ"
 """soxr's qualities for the trip to 48 kHz and back. With its default (HQ) both ways the two
