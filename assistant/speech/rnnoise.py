@@ -47,6 +47,10 @@ streams held back 52 ms of audio, which came straight onto the time from the end
 acting on it; these hold back 11 ms. Nothing above 8 kHz comes in, and the decoders use nothing
 above 6.8 kHz, so the cheaper filters lose nothing they hear."""
 
+FLUSH_SAMPLES = RATE // 10
+"""Silence pushed through at the end of a stream: 0.1 s, more than the network, its frame and the
+two resamplers hold back together; what comes out beyond the input is cut off."""
+
 _FloatPointer = ctypes.POINTER(ctypes.c_float)
 
 
@@ -107,8 +111,7 @@ class RnnoiseSuppressor:
 
     def flush(self) -> np.ndarray:
         """Push out what is held back (end of a stream), as if silence followed; what comes next is a new stream."""
-        push = np.zeros(self._skip + 2 * NETWORK_FRAME, np.float32)
-        out = self._out(self._up.resample_chunk(push, last=True), last=True)
+        out = self._out(self._up.resample_chunk(np.zeros(FLUSH_SAMPLES, np.float32), last=True), last=True)
         self._start_stream()
         return out
 
