@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 VOSK_MODEL = "vosk-model-small-en-us-0.15"
 MIN_CONFIDENCE = {
     "normal": {"pocketsphinx": 0.4, "vosk": 0.5},
-    "strict": {"pocketsphinx": 0.7, "vosk": 0.7},
+    "strict": {"pocketsphinx": 0.4, "vosk": 0.7},
 }
 """Per strictness and backend, the confidence below which an utterance is not a command
 (benchmarks/README-recognition.md; vosk's English figures are not measured yet)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.speech.intents import normalize
 from assistant.speech.listener import open_listener
 from benchmarks import speechset
 
@@ -123,19 +124,40 @@ def test_a_stretch_is_asked_for_with_a_verb_not_its_bare_name() -> None:
         ("start_stretch", "towel_stretch", "do the towel stretch")]
 
 
-@pytest.mark.integration
-def test_strict_hearing_acts_on_less_talk_and_still_hears_clear_commands() -> None:
-    """Beside a TV: near misses that normal hearing takes for commands are talk to strict hearing."""
-    commands = ["how much longer", "skip this one", "go back", "start my stretches"]
-    near_misses = ["start the dishwasher", "how much was it", "start the engine"]
-    texts = [text for pair in zip(commands, [*near_misses, "what a day"]) for text in pair]
-    audio, _ = speechset.scene([(text, speechset.piper(text)) for text in texts], gap=1.5)
+NEAR_MISSES = ["start the car", "stop talking", "repeat after me", "how much is the ticket",
+               "start the dishwasher", "how much was it", "what's on next", "start the engine"]
+"""Talk that sounds like a command: before the margin over the free reading, normal hearing took
+every one of these, said by piper or espeak-ng, for a command in the recognition benchmark."""
+CLEAR_COMMANDS = ["how much longer", "skip this one", "go back", "start my stretches"]
+
+
+def _commands_between_near_misses(say, commands: list[str]) -> dict[str, list[str]]:
+    """What each strictness hears of `commands`, each followed by a near miss, over a quiet fan."""
+    texts = [text for pair in zip(commands, NEAR_MISSES) for text in pair]
+    audio, _ = speechset.scene([(text, say(text)) for text in texts], gap=1.5)
     heard = {}
     for strictness in ("normal", "strict"):
         with open_listener("pocketsphinx", strictness=strictness) as listener:
             heard[strictness] = [h.text for h in _feed(listener, speechset.mix(audio, 30))]
-    assert heard["strict"] == commands
-    assert len(heard["normal"]) > len(commands), "normal hearing takes some near misses for commands"
+    return heard
+
+
+@pytest.mark.integration
+def test_near_misses_are_talk_and_the_commands_between_them_are_heard() -> None:
+    """ "start the car" is not "start the toe walk", nor "how much was it" "how much longer", in either strictness."""
+    commands = [*CLEAR_COMMANDS, "what's next", "pause", "repeat that", "stop"]
+    heard = _commands_between_near_misses(speechset.piper, commands)
+    expected = [normalize(command) for command in commands]
+    assert heard == {"normal": expected, "strict": expected}
+
+
+@pytest.mark.integration
+def test_strict_hearing_acts_on_less_of_a_robotic_voices_talk() -> None:
+    """espeak-ng's formant voice fits commands better than ordinary English; strict hearing gives that English more words."""
+    heard = _commands_between_near_misses(lambda text: speechset.espeak(text, "en-us", 140), CLEAR_COMMANDS)
+    false = {strictness: [text for text in said if text not in CLEAR_COMMANDS] for strictness, said in heard.items()}
+    assert all(command in heard["strict"] for command in CLEAR_COMMANDS)
+    assert len(false["strict"]) < len(false["normal"])
 
 
 def test_the_talk_words_are_what_the_script_makes_from_the_installed_model() -> None:
