@@ -88,7 +88,6 @@ class RnnoiseSuppressor:
         self._library = library
         self._state = library.rnnoise_create(None)
         self._floor = floor
-        self._frame_out = np.zeros(NETWORK_FRAME, np.float32)
         self._start_stream()
 
     def _start_stream(self) -> None:
@@ -130,10 +129,10 @@ class RnnoiseSuppressor:
         self._pending = data[whole:]
         cleaned = np.empty(whole, np.float32)
         for start in range(0, whole, NETWORK_FRAME):
-            frame = np.ascontiguousarray(data[start: start + NETWORK_FRAME])
-            self._library.rnnoise_process_frame(self._state, self._frame_out.ctypes.data_as(_FloatPointer),
-                                                frame.ctypes.data_as(_FloatPointer))
-            cleaned[start: start + NETWORK_FRAME] = self._frame_out
+            # Slices of the contiguous float32 buffers: the network reads and writes them in place.
+            frame = slice(start, start + NETWORK_FRAME)
+            self._library.rnnoise_process_frame(self._state, cleaned[frame].ctypes.data_as(_FloatPointer),
+                                                data[frame].ctypes.data_as(_FloatPointer))
         delayed = np.concatenate([self._history, data[:whole]])
         self._history = delayed[len(delayed) - NETWORK_DELAY:]
         cleaned += self._floor * delayed[:whole]
