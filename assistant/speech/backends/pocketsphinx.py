@@ -13,7 +13,10 @@ utterance is talk that starts like a command ("stop it", "hold on tight").
 When the free reading, language model and all, scores nearly as well as the
 command, the audio is more likely the ordinary English the free pass heard
 ("start the car", "how much was it") than the command. How closely the
-phones of the two readings agree is the confidence.
+phones of the two readings agree is the confidence, except for a one-word
+command that clearly beats the free reading: the free pass often hears a
+short word alone as another ("aunts" for "pause"), and there is no talk
+around it for the command to hide in.
 
 Strict hearing (`speech.strictness = "strict"`, for a bed beside a TV or a
 radio) gives the loop the language model's 3000 likeliest words, so that more
@@ -183,7 +186,8 @@ class PocketsphinxDecoder:
         self._free.process_raw(pcm)
 
     def finish(self) -> Decoded:
-        """End the utterance; the confidence is the best phone agreement with the free readings."""
+        """End the utterance; the confidence is the best phone agreement with the free readings,
+        or 1 for a one-word command that beats the free reading by MIN_MARGIN."""
         self._grammar.end_utt()
         self._free.end_utt()
         forced = self._grammar.hyp()
@@ -201,7 +205,11 @@ class PocketsphinxDecoder:
         readings = [heard] + [normalize(other.hypstr) for other in
                               itertools.islice(self._free.nbest(), FREE_READINGS) if other is not None]
         agreement = max(_agreement(ours, self._phones(reading)) for reading in readings)
-        if agreement < FULL_AGREEMENT and self._margin(forced, free) < MIN_MARGIN:
+        clear = self._margin(forced, free) >= MIN_MARGIN
+        if " " not in text and clear:
+            # A word alone that no ordinary English fits as well; agreement says little here.
+            return Decoded(text, 1.0)
+        if " " in text and agreement < FULL_AGREEMENT and not clear:
             # Ordinary English fits the audio about as well as the command: a near miss.
             return Decoded(text, 0.0)
         return Decoded(text, agreement)
