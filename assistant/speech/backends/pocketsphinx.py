@@ -68,7 +68,8 @@ the free pass is often wrong on its first guess in noise ("the the wall" for "do
 MIN_MARGIN = 3.0
 """How much better per frame, in pocketsphinx's log units, the command's path must score than the
 free reading (whose score includes the language model's cost of its words), unless the two agree
-(`FULL_AGREEMENT`). In the recognition benchmark it took piper's false commands per hour of talk
+(`FULL_AGREEMENT`). A one-word command that clears it needs no agreement with the free
+reading at all (`finish`). In the recognition benchmark it took piper's false commands per hour of talk
 from 107 and 34 (tuning, held-out) to 0-12 and 11, all near misses, for piper's clean commands
 98 and 96 % -> 92-96 and 90-92 %. In a one-off analysis, 2 let one more near miss through per
 split and 4 lost commands at 10 dB (benchmarks/README-recognition.md)."""
@@ -206,10 +207,10 @@ class PocketsphinxDecoder:
                               itertools.islice(self._free.nbest(), FREE_READINGS) if other is not None]
         agreement = max(_agreement(ours, self._phones(reading)) for reading in readings)
         clear = self._margin(forced, free) >= MIN_MARGIN
-        if " " not in text and clear:
-            # A word alone that no ordinary English fits as well; agreement says little here.
-            return Decoded(text, 1.0)
-        if " " in text and agreement < FULL_AGREEMENT and not clear:
+        if " " not in text:
+            # A word alone: if no ordinary English fits as well, its agreement says little.
+            return Decoded(text, 1.0 if clear else agreement)
+        if agreement < FULL_AGREEMENT and not clear:
             # Ordinary English fits the audio about as well as the command: a near miss.
             return Decoded(text, 0.0)
         return Decoded(text, agreement)
