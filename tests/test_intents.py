@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.routine import default_routine
-from assistant.speech.intents import IntentParser, normalize
+from assistant.speech.intents import IntentParser, normalize, spoken_forms
 
 PARSER = IntentParser(default_routine())
 
@@ -72,6 +72,13 @@ def test_a_command_is_the_whole_utterance(text):
 def test_normalize_expands_contractions_and_drops_filler():
     assert normalize("OK, what's next now?") == "what is next"
     assert normalize("Hey coach, pause please!") == "pause"
+
+
+def test_a_phrase_is_listened_for_with_its_contractions_too():
+    forms = spoken_forms(["let us do my foot stretches", "that is too much", "stop"])
+    assert forms["let's do my foot stretches"] == "let us do my foot stretches"
+    assert forms["that's too much"] == forms["that is too much"] == "that is too much"
+    assert [said for said, phrase in forms.items() if phrase == "stop"] == ["stop"]
 
 
 def test_every_intent_has_several_phrasings():

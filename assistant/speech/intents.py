@@ -10,6 +10,7 @@ understood.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.routine import Routine
@@ -130,6 +131,19 @@ def normalize(text: str) -> str:
             if phrase.endswith(" " + filler):
                 phrase, changed = phrase[: -len(filler) - 1], True
     return phrase
+
+
+def spoken_forms(phrases: Iterable[str]) -> dict[str, str]:
+    """Each normalized phrase as it may be said, mapped back to the phrase: "what is next" is
+    said "what's next" as often as not, and a recognizer held to the expanded words hears the
+    contraction worse than the talk it is meant to beat."""
+    forms: dict[str, str] = {}
+    for phrase in phrases:
+        said = {phrase}
+        for contraction, expansion in _CONTRACTIONS.items():
+            said |= {re.sub(rf"\b{expansion}\b", contraction, form) for form in said}
+        forms.update(dict.fromkeys(sorted(said), phrase))
+    return forms
 
 
 class IntentParser:

@@ -6,9 +6,11 @@ import json
 
 import pytest
 
+from assistant.speech.backends import Decoded
 from assistant.speech.backends.vosk import VoskDecoder, parse_result
 from assistant.speech.listener import CommandListener, phrase_table
 from assistant.errors import ModelError
+from assistant.speech.intents import spoken_forms
 from benchmarks import speechset
 
 KOREAN = phrase_table([("안녕하세요", "start_routine"), ("감사합니다", "stop"), ("잠깐", "pause"), ("다음", "next")])
@@ -49,15 +51,21 @@ def test_partial_results_grow_while_speaking(ko_model) -> None:
 def test_result_with_unknown_words_is_not_a_command() -> None:
     result = json.dumps({"result": [{"word": "pause", "conf": 1.0}, {"word": "[unk]", "conf": 0.9}],
                          "text": "pause [unk]"})
-    assert parse_result([result], frozenset({"pause"})).text == ""
+    assert parse_result([result], spoken_forms({"pause"})).text == ""
 
 
 def test_confidence_is_the_least_sure_word_across_segments() -> None:
     first = json.dumps({"result": [{"word": "how", "conf": 0.9}], "text": "how"})
     last = json.dumps({"result": [{"word": "much", "conf": 0.7}, {"word": "longer", "conf": 1.0}],
                        "text": "much longer"})
-    decoded = parse_result([first, last], frozenset({"how much longer"}))
+    decoded = parse_result([first, last], spoken_forms({"how much longer"}))
     assert (decoded.text, decoded.confidence) == ("how much longer", 0.7)
+
+
+def test_a_contraction_is_heard_as_its_phrase() -> None:
+    said = json.dumps({"result": [{"word": "what's", "conf": 0.8}, {"word": "next", "conf": 1.0}],
+                       "text": "what's next"})
+    assert parse_result([said], spoken_forms({"what is next"})) == Decoded("what is next", 0.8)
 
 
 def test_missing_model_says_how_to_get_one(tmp_path) -> None:

@@ -37,7 +37,7 @@ from pathlib import Path
 from assistant.errors import ModelError
 from assistant.speech.backends import Decoded
 from assistant.speech.backends.common_words import COMMON_WORDS
-from assistant.speech.intents import normalize
+from assistant.speech.intents import normalize, spoken_forms
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,9 @@ class PocketsphinxDecoder:
         self._common = [word for word in dict.fromkeys(loop) if self._know(word)]
         self._common_probability = STRICT_WORD_PROBABILITY if strict else COMMON_WORD_PROBABILITY
         self._phrases: frozenset[str] = frozenset()
-        self._searches: dict[frozenset[str], str] = {}
+        self._searches: dict[frozenset[str], tuple[str, dict[str, str]]] = {}
+        self._forms: dict[str, str] = {}
+        """What the active grammar can say, mapped to its phrase ("what's next" -> "what is next")."""
         self._closed = False
 
     def set_phrases(self, phrases: Iterable[str]) -> None:
@@ -130,15 +132,17 @@ class PocketsphinxDecoder:
         if wanted == self._phrases:
             return
         if wanted not in self._searches:
-            known = sorted(p for p in wanted if all(self._know(w) for w in p.split()))
-            if missing := sorted(wanted - set(known)):
+            forms = {said: phrase for said, phrase in spoken_forms(wanted).items()
+                     if all(self._know(w) for w in said.split())}
+            if missing := sorted(wanted - set(forms.values())):
                 logger.info("pocketsphinx leaves out (words not in its dictionary): %s", ", ".join(missing))
-            if not known:
+            if not forms:
                 raise ModelError("none of the command phrases can be spoken with the pocketsphinx dictionary")
             name = f"g{len(self._searches)}"
-            self._grammar.add_fsg(name, self._commands_or_common_words(name, known))
-            self._searches[wanted] = name
-        self._grammar.activate_search(self._searches[wanted])
+            self._grammar.add_fsg(name, self._commands_or_common_words(name, sorted(forms)))
+            self._searches[wanted] = (name, forms)
+        name, self._forms = self._searches[wanted]
+        self._grammar.activate_search(name)
         self._phrases = wanted
 
     def _commands_or_common_words(self, name: str, phrases: list[str]):  # noqa: ANN202 - FsgModel, imported lazily
@@ -192,8 +196,8 @@ class PocketsphinxDecoder:
         self._grammar.end_utt()
         self._free.end_utt()
         forced = self._grammar.hyp()
-        text = forced.hypstr if forced is not None else ""
-        if text not in self._phrases:
+        text = self._forms.get(forced.hypstr) if forced is not None else None
+        if text is None:
             # Common words (talk), or the search ran out of audio before a final state.
             return Decoded("", 0.0)
         free = self._free.hyp()

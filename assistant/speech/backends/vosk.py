@@ -8,11 +8,12 @@ become the utterance's confidence.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from assistant.errors import ModelError
 from assistant.speech.backends import Decoded
+from assistant.speech.intents import spoken_forms
 
 
 RATE = 16000
@@ -40,6 +41,7 @@ class VoskDecoder:
             raise ModelError(f"cannot load the vosk model in {model_dir}: {error}") from error
         self._vosk = vosk
         self._phrases: list[str] = []
+        self._forms: dict[str, str] = {}
         self._recognizer = None
         self._segments: list[str] = []
         self._closed = False
@@ -55,7 +57,8 @@ class VoskDecoder:
         if wanted == self._phrases and self._recognizer is not None:
             return
         self._phrases = wanted
-        grammar = json.dumps([*wanted, UNKNOWN], ensure_ascii=False)
+        self._forms = spoken_forms(wanted)
+        grammar = json.dumps([*self._forms, UNKNOWN], ensure_ascii=False)
         self._recognizer = self._vosk.KaldiRecognizer(self._model, RATE, grammar)
         self._recognizer.SetWords(True)
 
@@ -78,7 +81,7 @@ class VoskDecoder:
 
     def finish(self) -> Decoded:
         """End the utterance and parse vosk's final result."""
-        return parse_result([*self._segments, self._recognizer.FinalResult()], frozenset(self._phrases))
+        return parse_result([*self._segments, self._recognizer.FinalResult()], self._forms)
 
     def close(self) -> None:
         """Free the recognizer and model; idempotent."""
@@ -88,12 +91,13 @@ class VoskDecoder:
             self._model = None
 
 
-def parse_result(results: list[str], phrases: frozenset[str]) -> Decoded:
-    """Turn vosk's JSON results for one utterance into a Decoded; "[unk]" anywhere means not a command."""
+def parse_result(results: list[str], forms: Mapping[str, str]) -> Decoded:
+    """Turn vosk's JSON results for one utterance into a Decoded of the phrase its words say
+    (`forms`: as said -> phrase); "[unk]" anywhere means not a command."""
     parsed = [json.loads(result) for result in results]
     text = " ".join(part.get("text", "").strip() for part in parsed if part.get("text", "").strip())
     words = [word for part in parsed for word in part.get("result", [])]
-    if not text or UNKNOWN in text.split() or text not in phrases:
+    if not text or UNKNOWN in text.split() or text not in forms:
         return Decoded("", 0.0)
     confidence = min((float(word.get("conf", 0.0)) for word in words), default=0.0)
-    return Decoded(text, confidence)
+    return Decoded(forms[text], confidence)
