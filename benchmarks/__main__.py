@@ -1,7 +1,7 @@
 """`python -m benchmarks` (`make bench`): every figure, one script after the other.
 
-Recognition (quick dev set), speaking, and the service on one stretch at real
-speed. Each script can also be run on its own with more options; see
+Recognition (the held-out split), false commands over the long talk, speaking,
+and the service on one stretch at real speed. Each script can also be run on its own with more options; see
 benchmarks/README.md.
 """
 
@@ -9,7 +9,8 @@ import subprocess
 import sys
 
 RUNS = (
-    ["benchmarks.recognition", "--quick"],
+    ["benchmarks.recognition", "--split", "held-out"],
+    ["benchmarks.talk"],
     ["benchmarks.speaking"],
     ["benchmarks.service", "--stretch", "ankle_circles", "--idle", "20"],
 )
