@@ -94,3 +94,9 @@ def test_a_bare_stretch_name_is_understood_typed_but_not_listened_for():
     assert "towel stretch" not in spoken and "the heel" not in spoken
     assert spoken["do the towel stretch"].stretch == "towel_stretch"
     assert spoken["foot stretches"].name == "start_routine", "only stretch names are left out"
+
+
+def test_ow_is_understood_typed_but_not_listened_for():
+    assert PARSER.parse("ow").name == "pain" and PARSER.parse("ow ow").name == "pain"
+    spoken = PARSER.spoken_phrases()
+    assert "ow" not in spoken and "ow ow" not in spoken and spoken["ouch"].name == "pain"

@@ -89,6 +89,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+NOT_LISTENED_FOR = frozenset({"ow", "owww", "ow ow"})
+"""Understood typed, never listened for. "ow" is a vowel away from "oh" and "hello", which open
+talk all the time ("Oh, I forgot", "Hello? Hello?"): over the long talk benchmark they were half
+of the false commands from piper's voice. Pain is heard as "ouch", "that hurts", "too much"."""
+
 STRETCH_VERBS = ("start", "begin", "do", "let's do", "go to", "start with", "switch to")
 
 _CONTRACTIONS = {
@@ -175,7 +180,7 @@ class IntentParser:
         return dict(self._table)
 
     def spoken_phrases(self) -> dict[str, Intent]:
-        """The phrases the recognizers listen for: all but a stretch's bare name.
+        """The phrases the recognizers listen for: all but a stretch's bare name and NOT_LISTENED_FOR.
 
         Typed, "towel stretch" can only mean the stretch. Heard, a bare name is
         mostly a piece of other talk ("... stretching with a towel ..."), and
@@ -183,7 +188,8 @@ class IntentParser:
         stretch is asked for with a verb: "do the towel stretch".
         """
         return {phrase: intent for phrase, intent in self._table.items()
-                if not (intent.name == "start_stretch" and phrase in self._bare_names)}
+                if phrase not in NOT_LISTENED_FOR
+                and not (intent.name == "start_stretch" and phrase in self._bare_names)}
 
 
 def _stretch_forms(alias: str) -> list[str]:

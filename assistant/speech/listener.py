@@ -41,7 +41,7 @@ beside a TV or radio, acts on less of what they say and misses more commands."""
 MAX_COMMAND_SECONDS = 3.5
 """Longer utterances are talk: the longest command phrase takes about two seconds."""
 MIN_COMMAND_SECONDS = 0.15
-"""Shorter voiced runs are clicks and bumps: never a command, and not talk before one ("ow" takes 0.3 s)."""
+"""Shorter voiced runs are clicks and bumps: never a command, and not talk before one ("skip" takes 0.3 s)."""
 QUIET_BEFORE_SECONDS = 0.5
 """A command follows at least this much quiet, from the end of the last utterance to this one's
 voiced onset. Read prose pauses for 150–400 ms between phrases, and a phrase of it can be a

@@ -41,7 +41,7 @@ from assistant.speech.intents import normalize, spoken_forms
 
 logger = logging.getLogger(__name__)
 
-EXTRA_PRONUNCIATIONS = {"owww": "AW", "unpause": "AH N P AO Z", "footstretch": "F UH T S T R EH CH"}
+EXTRA_PRONUNCIATIONS = {"unpause": "AH N P AO Z", "footstretch": "F UH T S T R EH CH"}
 """Command words missing from the CMU dictionary the wheel ships."""
 
 COMMON_WORD_PROBABILITY = 1e-3
