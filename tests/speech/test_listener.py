@@ -165,7 +165,8 @@ def test_strict_hearing_acts_on_less_of_a_robotic_voices_talk() -> None:
 def test_a_one_word_command_said_alone_is_heard(strictness: str) -> None:
     """The free pass hears a short word alone as another ("aunts" for "pause"), so phone agreement
     says little about it; a one-word command that clearly beats the free reading is a command.
-    Judged by agreement and margin like a phrase, 11 or 12 of these 18 were heard."""
+    Judged by agreement and margin like a phrase, 11 or 12 of these 18 were heard; also taking
+    any word alone that agreed to 0.4 heard 15 or more, but took "thanks" in talk for "next"."""
     words = ["pause", "quit", "skip", "unpause", "cancel", "continue"]
     heard = []
     for pace in (0.8, 1.0, 1.2):
@@ -173,7 +174,7 @@ def test_a_one_word_command_said_alone_is_heard(strictness: str) -> None:
         with open_listener("pocketsphinx", strictness=strictness) as listener:
             heard += [h.text for h in _feed(listener, speechset.mix(audio, 30))]
     assert set(heard) <= set(words), heard
-    assert len(heard) >= 15, heard
+    assert len(heard) >= 14, heard
 
 
 @pytest.mark.integration
