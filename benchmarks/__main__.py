@@ -1,8 +1,8 @@
 """`python -m benchmarks` (`make bench`): every figure, one script after the other.
 
 Recognition (the held-out split), false commands over the long talk, speaking,
-and the service on one stretch at real speed. Each script can also be run on its own with more options; see
-benchmarks/README.md.
+and the service on one stretch at real speed. Each script can also be run on
+its own with more options; see the READMEs in benchmarks/.
 """
 
 import subprocess
