@@ -17,6 +17,7 @@ import functools
 import math
 from concurrent.futures import ProcessPoolExecutor
 
+from assistant.errors import ModelError
 from assistant.speech.listener import STRICTNESS, open_listener
 from benchmarks import recognition, speechset
 
@@ -57,6 +58,10 @@ def main() -> None:
     parser.add_argument("--strictness", choices=STRICTNESS, default="normal")
     parser.add_argument("--jobs", type=int, default=2, help="readings decoded side by side")
     args = parser.parse_args()
+    try:
+        open_listener(args.backend).close()
+    except ModelError as error:
+        raise SystemExit(f"{args.backend}: not available ({error})") from None
     splits = readings()
     with ProcessPoolExecutor(args.jobs) as pool:
         results = list(pool.map(_false_commands, [args.backend] * len(splits), [args.strictness] * len(splits), splits))
