@@ -3,7 +3,7 @@
 A command is the whole utterance. An utterance becomes a command only when
 the decoder's grammar reading is one of the accepted phrases, its confidence
 clears the backend's threshold, it is short enough to be a command rather
-than talk that happens to contain one, and it follows a moment of quiet.
+than talk that happens to contain one, and quiet comes before and after it.
 """
 
 from __future__ import annotations
@@ -93,6 +93,8 @@ class CommandListener:
         self._talk_ended = -QUIET_BEFORE_SECONDS
         """Where the last utterance that was not a click ended, in stream seconds."""
         self._listening: frozenset[str] | None = None
+        self._pending: HeardCommand | None = None
+        """A command read from the last utterance, acted on once quiet follows it (vad.SETTLE_FRAMES)."""
         self._decoder.set_phrases(self._table)
 
     @property
@@ -116,6 +118,7 @@ class CommandListener:
         if self._vad.in_speech:
             self._decoder.finish()
         self._vad.reset()
+        self._pending = None
         self._apply_grammar()
 
     def feed(self, frames: np.ndarray) -> list[HeardCommand]:
@@ -134,7 +137,13 @@ class CommandListener:
 
     def _on(self, event: VadEvent) -> list[HeardCommand]:
         kind, audio, time = event.kind, event.audio, event.time
+        if kind == "quiet":
+            heard, self._pending = self._pending, None
+            return [heard] if heard else []
         if kind == "start":
+            if self._pending:
+                logger.debug("not a command: %r, talk went on after it", self._pending.text)
+            self._pending = None
             self._apply_grammar()
             self._decoder.start()
             self._start, self._onset, self._length = time, event.onset, 0.0
@@ -144,6 +153,11 @@ class CommandListener:
                 # Past the longest command it is talk: stop spending CPU decoding it.
                 self._decoder.accept(audio.tobytes())
             return []
+        self._pending = self._command(time)
+        return []
+
+    def _command(self, time: float) -> HeardCommand | None:
+        """The command the utterance ending at `time` was, if it was one."""
         decoded = self._decoder.finish()
         spoken = time - self._onset
         quiet = self._onset - self._talk_ended
@@ -154,11 +168,11 @@ class CommandListener:
                 or not MIN_COMMAND_SECONDS <= spoken <= self._max_seconds):
             logger.debug("not a command: %r (confidence %.2f, %.1f s, %.1f s quiet before)",
                          decoded.text, decoded.confidence, spoken, quiet)
-            return []
+            return None
         if self._listening is not None and intent.name not in self._listening:
-            return []
+            return None
         named = Intent(intent.name, intent.stretch, text=decoded.text)
-        return [HeardCommand(named, decoded.text, round(self._start, 3), round(time, 3), round(decoded.confidence, 3))]
+        return HeardCommand(named, decoded.text, round(self._start, 3), round(time, 3), round(decoded.confidence, 3))
 
     def close(self) -> None:
         """Free the decoder; idempotent."""

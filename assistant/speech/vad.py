@@ -21,6 +21,10 @@ HANGOVER_FRAMES = 5
 """Non-speech frames (150 ms) that end an utterance. On the tuning split, 7 frames took 332 ms
 from the end of speech to the command, 5 took 274 ms and heard as many commands with the same
 false commands; 4 began to cut slow commands in two."""
+SETTLE_FRAMES = 8
+"""Non-speech frames (240 ms) after which an ended utterance is followed by quiet, not more talk.
+Talk pauses at commas for 150-250 ms ("Go on, read it out"): its first phrase ends an utterance
+but is not followed by quiet. The decoder reads the utterance while these frames arrive."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,8 @@ class VadEvent:
     """What the endpointer saw in one frame: speech began, continued or ended."""
 
     kind: str
-    """"start" (with the pre-roll audio), "speech", or "end"."""
+    """"start" (with the pre-roll audio), "speech", "end", or "quiet" (the last utterance's end
+    has been followed by SETTLE_FRAMES of non-speech, with no new start)."""
     audio: np.ndarray
     time: float
     """Seconds in the stream at the start of `audio` (for "end": where speech stopped)."""
@@ -40,10 +45,12 @@ class Endpointer:
     """Feeds 30 ms frames to webrtcvad and reports utterance start, audio and end."""
 
     def __init__(self, aggressiveness: int = 3, onset_frames: int = 3, hangover_frames: int = HANGOVER_FRAMES,
-                 preroll_frames: int = 10) -> None:
+                 preroll_frames: int = 10, settle_frames: int = SETTLE_FRAMES) -> None:
         self._vad = webrtcvad.Vad(aggressiveness)
         self._onset = onset_frames
         self._hangover = hangover_frames
+        self._settle = settle_frames
+        self._settling = False
         self._history: collections.deque[tuple[np.ndarray, bool]] = collections.deque(maxlen=preroll_frames)
         self._pending = np.zeros(0, np.int16)
         self._frames_seen = 0
@@ -59,7 +66,7 @@ class Endpointer:
     def reset(self) -> None:
         """Forget any partial utterance (the stream position keeps counting)."""
         self._history.clear()
-        self._in_speech = False
+        self._in_speech = self._settling = False
         self._silent_run = 0
 
     def feed(self, samples: np.ndarray) -> list[VadEvent]:
@@ -73,11 +80,11 @@ class Endpointer:
         return events
 
     def flush(self) -> list[VadEvent]:
-        """End an utterance still open at the end of a stream."""
-        if not self._in_speech:
-            return []
+        """End an utterance still open at the end of a stream, which is followed by quiet."""
+        ended = [VadEvent("end", np.zeros(0, np.int16), self._last_voiced_end)] if self._in_speech else []
+        settled = self._in_speech or self._settling
         self.reset()
-        return [VadEvent("end", np.zeros(0, np.int16), self._last_voiced_end)]
+        return [*ended, VadEvent("quiet", np.zeros(0, np.int16), self._last_voiced_end)] if settled else []
 
     def _frame(self, frame: np.ndarray) -> list[VadEvent]:
         start = self._frames_seen * FRAME / RATE
@@ -88,15 +95,20 @@ class Endpointer:
         if self._in_speech:
             self._silent_run = 0 if voiced else self._silent_run + 1
             if self._silent_run >= self._hangover:
-                self.reset()
+                self._history.clear()
+                self._in_speech, self._settling = False, True
                 return [VadEvent("speech", frame, start), VadEvent("end", np.zeros(0, np.int16), self._last_voiced_end)]
             return [VadEvent("speech", frame, start)]
+        self._silent_run = 0 if voiced else self._silent_run + 1
         self._history.append((frame, voiced))
+        if self._settling and self._silent_run >= self._settle:
+            self._settling = False
+            return [VadEvent("quiet", np.zeros(0, np.int16), self._last_voiced_end)]
         recent = [flag for _, flag in list(self._history)[-self._onset:]]
         if len(recent) == self._onset and all(recent):
             audio = np.concatenate([chunk for chunk, _ in self._history])
             begins = start + FRAME / RATE - len(audio) / RATE
             self._history.clear()
-            self._in_speech, self._silent_run = True, 0
+            self._in_speech, self._settling, self._silent_run = True, False, 0
             return [VadEvent("start", audio, begins, onset=start + (1 - self._onset) * FRAME / RATE)]
         return []

@@ -114,6 +114,23 @@ def test_a_command_must_follow_a_moment_of_quiet(quiet: float, heard_it: bool) -
 
 
 @pytest.mark.integration
+def test_a_command_must_be_followed_by_quiet() -> None:
+    """ "Go on, read it out": the comma's pause ends an utterance that reads "go on", but talk
+    follows within a quarter of a second. Before the quiet after was awaited, all 8 were heard."""
+    lines = {"Go on, read it out.": "go on", "Skip it, honestly.": "skip it",
+             "Go on, into your basket.": "go on", "Help, I'm stuck in here.": "help"}
+    intents = {"go on": "resume", "skip it": "next", "help": "help"}
+    in_talk, alone = [], []
+    for pace in (1.0, 1.1):
+        for said, heard in ((list(lines), in_talk), (list(lines.values()), alone)):
+            audio, _ = speechset.scene([(text, speechset.piper(text, length_scale=pace)) for text in said], gap=1.5)
+            with open_listener("pocketsphinx") as listener:
+                heard += [h.intent.name for h in _feed(listener, speechset.mix(audio, 30))]
+    assert len(in_talk) <= 1, in_talk
+    assert sorted(alone) == sorted([intents[text] for text in lines.values()] * 2)
+
+
+@pytest.mark.integration
 def test_a_stretch_is_asked_for_with_a_verb_not_its_bare_name() -> None:
     """A bare name ("stretching with a towel") is mostly a piece of other talk; "do the towel stretch" is a request."""
     texts = ["stretching with a towel", "do the towel stretch"]
