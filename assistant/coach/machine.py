@@ -69,6 +69,13 @@ _LISTEN_ACTIVE = frozenset({
     "pause", "next", "previous", "repeat", "stop", "time_left", "whats_next", "help",
     "pain", "start_stretch",
 })
+
+
+def listening_in(state: State) -> frozenset[str]:
+    """The intents the coach listens for in `state`."""
+    return _LISTEN.get(state, _LISTEN_ACTIVE)
+
+
 _BUTTON_INTENTS = {Gesture.LONG: "stop", Gesture.DOUBLE: "next"}
 
 
@@ -144,7 +151,7 @@ class Coach:
 
     def listening_for(self) -> frozenset[str]:
         """The intents that make sense now; others are answered kindly or ignored."""
-        return _LISTEN.get(self.state, _LISTEN_ACTIVE)
+        return listening_in(self.state)
 
     @property
     def current(self) -> tuple[str, str | None] | None:
