@@ -207,16 +207,16 @@ class PocketsphinxDecoder:
             # The free reading heard clearly more than the command ("stop it", "hold on
             # tight"): talk that starts like a command, not the command on its own.
             return Decoded(text, 0.0)
-        readings = [heard] + [normalize(other.hypstr) for other in
-                              itertools.islice(self._free.nbest(), FREE_READINGS) if other is not None]
-        agreement = max(_agreement(ours, self._phones(reading)) for reading in readings)
         clear = self._margin(forced, free) >= MIN_MARGIN
-        if agreement < FULL_AGREEMENT and not clear:
-            # Ordinary English fits the audio about as well as the command: a near miss.
-            return Decoded(text, 0.0)
         if " " not in text and clear:
             # A word alone that no ordinary English fits as well: its agreement says little.
             return Decoded(text, 1.0)
+        readings = [heard] + [normalize(other.hypstr) for other in
+                              itertools.islice(self._free.nbest(), FREE_READINGS) if other is not None]
+        agreement = max(_agreement(ours, self._phones(reading)) for reading in readings)
+        if agreement < FULL_AGREEMENT and not clear:
+            # Ordinary English fits the audio about as well as the command: a near miss.
+            return Decoded(text, 0.0)
         return Decoded(text, agreement)
 
     def _margin(self, forced, free) -> float:  # noqa: ANN001 - Hypotheses, imported lazily
