@@ -118,10 +118,14 @@ def _overlapping(placed: list[speechset.Spoken], command: HeardCommand) -> str:
     return best.text if best is not None and overlap(best) > 0 else ""
 
 
+def totals(kinds: dict[str, tuple[int, float]]) -> tuple[int, float]:
+    """One voice family's false commands and minutes of talk, over every kind of talk."""
+    return sum(n for n, _ in kinds.values()), sum(m for _, m in kinds.values())
+
+
 def _print_false(title: str, found: Tally) -> None:
     for family, kinds in found.items():
-        count = sum(n for n, _ in kinds.values())
-        minutes = sum(m for _, m in kinds.values())
+        count, minutes = totals(kinds)
         parts = ", ".join(f"{kind} {n} in {m:.1f} min" for kind, (n, m) in kinds.items())
         print(f"  {title} {family:7s} {count} in {minutes:.1f} min of talk = {count / minutes * 60:.1f}/hour ({parts})")
 

@@ -76,9 +76,10 @@ def main() -> None:
     counts: dict[str, list[float]] = {}
     for found, _ in results:
         for family, kinds in found.items():
+            count, minutes = recognition.totals(kinds)
             total = counts.setdefault(family, [0, 0.0])
-            total[0] += sum(n for n, _ in kinds.values())
-            total[1] += sum(m for _, m in kinds.values())
+            total[0] += count
+            total[1] += minutes
     print(f"\n{args.backend}, long talk ({len(splits[0].talk)} utterances x {len(splits)} readings, {args.strictness}, "
           f"listening for {'every command' if args.state == 'every' else f'what the coach hears in {args.state}'})")
     for family, (count, minutes) in counts.items():
