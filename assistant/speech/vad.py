@@ -1,7 +1,8 @@
 """Endpointing: cut a 16 kHz stream into utterances with webrtcvad.
 
 A command is acted on as soon as the person stops speaking, so the end of an
-utterance is declared after a short run of non-speech frames. A little audio
+utterance is declared after a short run of non-speech frames, and a little
+more quiet says that talk did not go on after it. A little audio
 from before the onset is kept, because the first consonant ("s" of "stop")
 is quiet and often judged non-speech.
 """
@@ -23,8 +24,10 @@ from the end of speech to the command, 5 took 274 ms and heard as many commands 
 false commands; 4 began to cut slow commands in two."""
 SETTLE_FRAMES = 8
 """Non-speech frames (240 ms) after which an ended utterance is followed by quiet, not more talk.
-Talk pauses at commas for 150-250 ms ("Go on, read it out"): its first phrase ends an utterance
-but is not followed by quiet. The decoder reads the utterance while these frames arrive."""
+Talk pauses at a comma for longer than HANGOVER_FRAMES ("Go on, read it out"): its first phrase
+ends an utterance, then talk goes on. The decoder reads the utterance while these frames come in.
+Over the long talk benchmark it took false commands from piper's voice from 15 to 9, and the
+median time from the end of a command to acting on it from 256-261 ms to 335-338 ms."""
 
 
 @dataclass(frozen=True)
