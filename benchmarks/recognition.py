@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from assistant.coach.machine import Coach
+from assistant.coach.machine import listening_in
+from assistant.coach.messages import State
 from assistant.routine.model import default_routine
 from assistant.speech.intents import IntentParser
 from assistant.speech.listener import STRICTNESS, CommandListener, HeardCommand, open_listener
@@ -171,7 +172,7 @@ def report(backend: str, split: speechset.Split, strictness: str = "normal", min
     _print_false("false commands", found)
     for line in said:
         print(f"    heard in talk: {line}")
-    idle, _, started = false_commands(listen, split, Coach(default_routine()).listening_for())
+    idle, _, started = false_commands(listen, split, listening_in(State.IDLE))
     _print_false("false commands while idle (start, help, what's next)", idle)
     for line in started:
         print(f"    heard in talk while idle: {line}")
