@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from assistant.audio.capture import BLOCK_SECONDS
 from assistant.coach.machine import listening_in
 from assistant.coach.messages import State
 from assistant.routine.model import default_routine
@@ -29,7 +30,8 @@ Listen = Callable[[], CommandListener]
 """Opens a fresh listener of the backend under test."""
 
 SNRS = (None, 20, 10, 5)
-BLOCK = 480
+BLOCK = int(BLOCK_SECONDS * speechset.RATE)
+"""Samples fed at a time: what the microphone hands over."""
 TALK_SNR = 30
 COMMAND_GAP = 2.0
 TALK_GAP = 0.6
@@ -46,8 +48,8 @@ def _family(label: str) -> str:
     return label.split()[0]
 
 
-def accuracy(listen: Listen, split: speechset.Split) -> dict[str, dict[float | None, float]]:
-    """Per voice family and SNR, the share of commands heard once, as their own intent.
+def accuracy(listen: Listen, split: speechset.Split) -> tuple[dict[str, dict[float | None, float]], list[str]]:
+    """Per voice family and SNR, the share of commands heard once, as their own intent; and what was missed.
 
     Each reading of the split's commands is one stream, COMMAND_GAP seconds apart,
     with the fan running the whole time, as it does in a bedroom: noise that only
@@ -56,6 +58,7 @@ def accuracy(listen: Listen, split: speechset.Split) -> dict[str, dict[float | N
     """
     parser = IntentParser(default_routine())
     right: dict[str, dict[float | None, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    missed: list[str] = []
     for label, speak in speechset.readers(split):
         clips = [(text, speak(text)) for text in split.commands]
         audio, placed = speechset.scene(clips, gap=COMMAND_GAP)
@@ -65,8 +68,16 @@ def accuracy(listen: Listen, split: speechset.Split) -> dict[str, dict[float | N
                 heard = _run(listener, speechset.mix(audio, snr, seed=len(placed), speech_rms=loudness))
             for spoken in placed:
                 during = [h for h in heard if h.start < spoken.end + 0.5 and h.end > spoken.start - 0.5]
-                right[_family(label)][snr].append(len(during) == 1 and during[0].intent == parser.parse(spoken.text))
-    return {family: {snr: float(np.mean(ok)) for snr, ok in by_snr.items()} for family, by_snr in right.items()}
+                ok = len(during) == 1 and during[0].intent == parser.parse(spoken.text)
+                right[_family(label)][snr].append(ok)
+                if not ok:
+                    missed.append(f"{label}, {_snr_name(snr)}: {spoken.text!r} heard as {[h.text for h in during]}")
+    rates = {family: {snr: float(np.mean(ok)) for snr, ok in by_snr.items()} for family, by_snr in right.items()}
+    return rates, missed
+
+
+def _snr_name(snr: float | None) -> str:
+    return "clean" if snr is None else f"{snr} dB"
 
 
 Tally = dict[str, dict[str, tuple[int, float]]]
@@ -165,9 +176,12 @@ def report(backend: str, split: speechset.Split, strictness: str = "normal", min
     threshold = "" if min_confidence is None else f", confidence >= {min_confidence}"
     print(f"\n{backend}, {split.name} split ({len(split.commands)} commands x {len(speechset.readers(split))} readings, "
           f"{strictness}{threshold})")
-    for family, by_snr in accuracy(listen, split).items():
-        cells = "  ".join(f"{'clean' if s is None else f'{s} dB'}: {by_snr[s]:.0%}" for s in SNRS)
+    rates, missed = accuracy(listen, split)
+    for family, by_snr in rates.items():
+        cells = "  ".join(f"{_snr_name(s)}: {by_snr[s]:.0%}" for s in SNRS)
         print(f"  accuracy {family:7s} {cells}")
+    for line in missed:
+        print(f"    missed: {line}")
     found, talk_cpu, said = false_commands(listen, split)
     _print_false("false commands", found)
     for line in said:

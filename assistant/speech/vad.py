@@ -16,18 +16,24 @@ import numpy as np
 import webrtcvad
 
 RATE = 16000
-FRAME = 480
-"""Samples per VAD frame (30 ms, one of the three sizes webrtcvad accepts)."""
-HANGOVER_FRAMES = 5
-"""Non-speech frames (150 ms) that end an utterance. On the tuning split, 7 frames took 332 ms
-from the end of speech to the command, 5 took 274 ms and heard as many commands with the same
-false commands; 4 began to cut slow commands in two."""
-SETTLE_FRAMES = 8
-"""Non-speech frames (240 ms) after which an ended utterance is followed by quiet, not more talk.
-Talk pauses at a comma for longer than HANGOVER_FRAMES ("Go on, read it out"): its first phrase
-ends an utterance, then talk goes on. The decoder reads the utterance while these frames come in.
-Over the long talk benchmark it took false commands from piper's voice from 15 to 9, and the
-median time from the end of a command to acting on it from 256-261 ms to 335-338 ms."""
+FRAME = 160
+"""Samples per VAD frame: 10 ms, the shortest webrtcvad accepts. With 30 ms frames the end of
+speech was seen up to 20 ms later, and a frame waited that much longer to fill."""
+ONSET_FRAMES = 9
+"""Voiced frames in a row (90 ms) that begin an utterance."""
+HANGOVER_FRAMES = 15
+"""Non-speech frames (150 ms) that end an utterance, and the decoder reads it. On the tuning split,
+with 30 ms frames, 210 ms took 332 ms from the end of speech to the command, 150 ms took 274 ms and
+heard as many commands with the same false commands; 120 ms began to cut slow commands in two."""
+SETTLE_FRAMES = 20
+"""Non-speech frames (200 ms) after which an ended utterance is followed by quiet, not more talk,
+and its command is acted on. Talk pauses at a comma for longer than HANGOVER_FRAMES ("Go on, read
+it out"): its first phrase ends an utterance, then talk goes on. Over the long talk benchmark,
+waiting 240 ms took false commands from piper's voice from 15 to 9, but the median time from the
+end of a command to acting on it from 256-261 ms to 335-338 ms, over its 300 ms target
+(benchmarks/README-recognition.md, "Waiting for quiet after a command")."""
+PREROLL_FRAMES = 30
+"""Frames (300 ms) kept from before the onset: the first consonant ("s" of "stop") is quiet."""
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,10 @@ class VadEvent:
 
 
 class Endpointer:
-    """Feeds 30 ms frames to webrtcvad and reports utterance start, audio and end."""
+    """Feeds 10 ms frames to webrtcvad and reports utterance start, audio and end."""
 
-    def __init__(self, aggressiveness: int = 3, onset_frames: int = 3, hangover_frames: int = HANGOVER_FRAMES,
-                 preroll_frames: int = 10, settle_frames: int = SETTLE_FRAMES) -> None:
+    def __init__(self, aggressiveness: int = 3, onset_frames: int = ONSET_FRAMES, hangover_frames: int = HANGOVER_FRAMES,
+                 preroll_frames: int = PREROLL_FRAMES, settle_frames: int = SETTLE_FRAMES) -> None:
         self._vad = webrtcvad.Vad(aggressiveness)
         self._onset = onset_frames
         self._hangover = hangover_frames
