@@ -118,7 +118,9 @@ def test_a_command_must_follow_a_moment_of_quiet(quiet: float, heard_it: bool) -
 @pytest.mark.integration
 def test_a_command_must_be_followed_by_quiet() -> None:
     """ "Go on, read it out": the comma's pause ends an utterance that reads "go on", but talk
-    follows within a quarter of a second. Before the quiet after was awaited, 7 of these 8 were heard."""
+    follows within a quarter of a second. Before the quiet after was awaited, 7 of these 8 were
+    heard; awaiting 240 ms (30 ms frames), 1 or none; awaiting 200 ms, for the latency target,
+    3: "Help, I'm stuck in here" at both paces and one "Go on"."""
     lines = {"Go on, read it out.": "go on", "Skip it, honestly.": "skip it",
              "Go on, into your basket.": "go on", "Help, I'm stuck in here.": "help"}
     intents = {"go on": "resume", "skip it": "next", "help": "help"}
@@ -128,7 +130,7 @@ def test_a_command_must_be_followed_by_quiet() -> None:
             audio, _ = speechset.scene([(text, speechset.piper(text, length_scale=pace)) for text in said], gap=1.5)
             with open_listener("pocketsphinx") as listener:
                 heard += [h.intent.name for h in _feed(listener, speechset.mix(audio, 30))]
-    assert len(in_talk) <= 1, in_talk
+    assert len(in_talk) <= 3, in_talk
     assert sorted(alone) == sorted([intents[text] for text in lines.values()] * 2)
 
 
