@@ -1,6 +1,6 @@
 """Recognition figures: accuracy by SNR, false commands per hour of talk, latency, CPU.
 
-Run: .venv/bin/python -m benchmarks.recognition [--split tuning|held-out] [--backend pocketsphinx] [--strictness strict] [--min-confidence X]
+Run: .venv/bin/python -m benchmarks.recognition [--split tuning|held-out] [--backend pocketsphinx] [--strictness strict] [--min-confidence X] [--latency-only]
 The dev set is synthesized here (piper + espeak-ng voices, pink "fan" noise); see
 benchmarks/speechset.py for the two splits. Figures are printed per voice family,
 because espeak-ng's formant voices are much further from real speech than piper's.
@@ -170,12 +170,16 @@ def latency(listen: Listen, split: speechset.Split) -> tuple[float, int]:
     return (statistics.median(delays) if delays else float("nan")), len(delays)
 
 
-def report(backend: str, split: speechset.Split, strictness: str = "normal", min_confidence: float | None = None) -> None:
+def report(backend: str, split: speechset.Split, strictness: str = "normal", min_confidence: float | None = None,
+           latency_only: bool = False) -> None:
     """Print one backend's figures on one split (at the strictness's confidence threshold unless one is given)."""
     listen = functools.partial(open_listener, backend, strictness=strictness, min_confidence=min_confidence)
     threshold = "" if min_confidence is None else f", confidence >= {min_confidence}"
     print(f"\n{backend}, {split.name} split ({len(split.commands)} commands x {len(speechset.readers(split))} readings, "
           f"{strictness}{threshold})")
+    if latency_only:
+        _print_latency(listen, split)
+        return
     rates, missed = accuracy(listen, split)
     for family, by_snr in rates.items():
         cells = "  ".join(f"{_snr_name(s)}: {by_snr[s]:.0%}" for s in SNRS)
@@ -190,10 +194,14 @@ def report(backend: str, split: speechset.Split, strictness: str = "normal", min
     _print_false("false commands while idle (start, help, what's next)", idle)
     for line in started:
         print(f"    heard in talk while idle: {line}")
+    _print_latency(listen, split)
+    print(f"  CPU s per s of audio: quiet room {silence_cpu(listen):.3f}, talk {talk_cpu:.3f}")
+
+
+def _print_latency(listen: Listen, split: speechset.Split) -> None:
     median, heard = latency(listen, split)
     print(f"  latency (median, end of speech to intent, piper at real-time pace): {median * 1000:.0f} ms "
           f"({heard}/{len(split.commands)} heard)")
-    print(f"  CPU s per s of audio: quiet room {silence_cpu(listen):.3f}, talk {talk_cpu:.3f}")
 
 
 def main() -> None:
@@ -203,6 +211,7 @@ def main() -> None:
     parser.add_argument("--backend", action="append", choices=("pocketsphinx", "vosk"))
     parser.add_argument("--strictness", choices=STRICTNESS, default="normal", help="speech.strictness to measure")
     parser.add_argument("--min-confidence", type=float, help="the confidence threshold to measure at (default: the strictness's)")
+    parser.add_argument("--latency-only", action="store_true", help="measure only the latency (about a minute a split)")
     args = parser.parse_args()
     splits = speechset.splits()
     for backend in args.backend or ["pocketsphinx", "vosk"]:
@@ -212,7 +221,7 @@ def main() -> None:
             print(f"{backend}: not available ({error})")
             continue
         for name in args.split or ["tuning", "held-out"]:
-            report(backend, splits[name], args.strictness, args.min_confidence)
+            report(backend, splits[name], args.strictness, args.min_confidence, args.latency_only)
 
 
 if __name__ == "__main__":
