@@ -105,7 +105,8 @@ class Ears:
         self._frames.put(frames.copy())
 
     def _decode(self) -> None:
-        while (frames := self._frames.get()) is not None:
+        # A backlog left at close is dropped, not decoded: nobody is listening any more.
+        while (frames := self._frames.get()) is not None and not self._closed.is_set():
             self._queued -= len(frames)
             try:
                 commands = self._listener.feed(frames)
