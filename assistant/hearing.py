@@ -28,7 +28,7 @@ RESCAN_SECONDS = 10.0
 """How often PortAudio is asked to list devices again while the microphone is missing
 (each time the speaker is reopened, so not more often than this)."""
 MAX_QUEUED_SECONDS = 10.0
-"""Audio waiting for the decoder beyond this is dropped, oldest first."""
+"""Audio that arrives while this much waits for the decoder is dropped."""
 VOSK_MODEL = "vosk-model-small-en-us-0.15"
 
 
@@ -40,7 +40,12 @@ def vosk_model_dir(settings: Any, data_dir: Path) -> Path:
 
 
 class Ears:
-    """Listens for commands and reports them with `on_command` (from a worker thread)."""
+    """Listens for commands and reports them with `on_command` (from a worker thread).
+
+    `on_command` gets the command and when, on `clock`, the person stopped saying it: a
+    decoder that has fallen behind (a busy machine) reports it late, and telling the
+    coach's own voice from the person's needs when it was said, not when it was decoded.
+    """
 
     def __init__(
         self,
@@ -48,7 +53,7 @@ class Ears:
         settings: Any,
         routine: Any,
         places: Any,
-        on_command: Callable[[Any], None],
+        on_command: Callable[[Any, float], None],
         on_problem: Callable[[str, bool], None],
         rescan: Callable[[], None] = lambda: None,
         speed: float | None = None,
@@ -68,6 +73,9 @@ class Ears:
         self._clock = clock
         self._last_rescan = clock()
         self._pacer = Pacer(16000, speed) if speed else None
+        self._speed = speed or 1.0
+        self._decoded = 0
+        """Samples fed to the listener so far: its stream position."""
         self._frames: queue.Queue[Any] = queue.Queue()
         self._queued = 0
         self._closed = threading.Event()
@@ -102,12 +110,14 @@ class Ears:
         if self._queued > MAX_QUEUED_SECONDS * 16000:
             return
         self._queued += len(frames)
-        self._frames.put(frames.copy())
+        self._frames.put((frames.copy(), self._clock()))
 
     def _decode(self) -> None:
         # A backlog left at close is dropped, not decoded: nobody is listening any more.
-        while (frames := self._frames.get()) is not None and not self._closed.is_set():
+        while (block := self._frames.get()) is not None and not self._closed.is_set():
+            frames, arrived = block
             self._queued -= len(frames)
+            self._decoded += len(frames)
             try:
                 commands = self._listener.feed(frames)
             except Exception:  # noqa: BLE001 - a decoder hiccup must not deafen the service
@@ -116,7 +126,8 @@ class Ears:
                 continue
             for command in commands:
                 logger.info("heard %r -> %s (%.2f)", command.text, command.intent.name, command.confidence)
-                self._on_command(command)
+                ago = (self._decoded / 16000 - command.end) / self._speed
+                self._on_command(command, arrived - ago)
 
     def _supervise(self) -> None:
         from assistant.audio.capture import Microphone

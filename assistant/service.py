@@ -370,7 +370,7 @@ class Service:
             settings=self.settings,
             routine=self.routine,
             places=self.places,
-            on_command=lambda command: self._loop.call_soon_threadsafe(self._on_command, command),
+            on_command=lambda command, said: self._loop.call_soon_threadsafe(self._on_command, command, said),
             on_problem=lambda what, active: self.post_threadsafe(Problem(what, active)),
             rescan=self._rescan_audio,
             speed=self.options.speed if self.options.pace_audio else None,
@@ -387,10 +387,10 @@ class Service:
         else:
             rescan_devices()
 
-    def _on_command(self, command: Any) -> None:
-        """A command from the recognizer; drop it when it is the coach's own voice."""
-        if self._voice and self._voice.speaking():
-            if command.intent.name not in BARGE_IN or self._voice.echo_of(command.text):
+    def _on_command(self, command: Any, said: float) -> None:
+        """A command from the recognizer, ended at `said` (monotonic); drop it when it is the coach's own voice."""
+        if self._voice and self._voice.speaking(said):
+            if command.intent.name not in BARGE_IN or self._voice.echo_of(command.text, said):
                 logger.info("ignored %r heard while speaking", command.text)
                 return
         self.post(Heard(command.intent, source="voice"))

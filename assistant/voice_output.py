@@ -30,7 +30,8 @@ from assistant.speech.prompt_cache import PromptCache
 logger = logging.getLogger(__name__)
 
 ECHO_TAIL_SECONDS = 0.6
-"""After a prompt ends its echo (and the decoder's lag) may still arrive this long."""
+"""How long after a prompt is due to end it may still be heard back: the speaker's buffer and the
+room. The hearing reports when a command was said, so the decoder's lag is not part of it."""
 
 
 @dataclass(frozen=True)
