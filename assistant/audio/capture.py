@@ -24,8 +24,8 @@ RATE = 16000
 PREFERRED_RATES = (16000, 48000, 44100, 32000, 22050, 8000)
 BLOCK_SECONDS = 0.01
 """Audio handed over per PortAudio callback. A command is acted on when the block holding the end
-of its quiet arrives: 10 ms blocks took the held-out median latency from 302 ms (30 ms blocks) to
-277 ms (benchmarks/README-recognition.md)."""
+of its quiet arrives: 10 ms blocks took the median latency from 296-302 ms (30 ms blocks) to
+276-283 ms (tuning and held-out; benchmarks/README-recognition.md)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,104 @@
+"""The service's ears: when a command was said, and stopping without decoding a backlog."""
+
+import threading
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from assistant import hearing
+from assistant.config import Settings
+from assistant.speech.intents import Intent
+from assistant.speech.listener import HeardCommand
+
+BLOCK = np.zeros(8000, np.int16)
+"""Half a second of 16 kHz audio."""
+
+
+class ScriptedListener:
+    """Hears "pause" ending 0.5 s into the stream, once the block reaching 1.0 s is decoded."""
+
+    def __init__(self) -> None:
+        self.blocks = 0
+        self.release = threading.Event()
+        self.release.set()
+
+    def feed(self, frames: np.ndarray) -> list[HeardCommand]:
+        self.release.wait(timeout=10)
+        self.blocks += 1
+        if self.blocks == 2:
+            return [HeardCommand(Intent("pause"), "pause", start=0.2, end=0.5, confidence=1.0)]
+        return []
+
+    def listen_for(self, intents: frozenset[str]) -> None:
+        pass
+
+    def reset(self) -> None:
+        pass
+
+
+class FakeMicrophone:
+    """Stands in for the PortAudio stream; the test calls `on_audio` as PortAudio's thread would."""
+
+    opened = threading.Event()
+    latest: "FakeMicrophone"
+
+    def __init__(self, on_audio, device=None) -> None:  # noqa: ANN001 - the Microphone signature
+        self.on_audio = on_audio
+        self.alive = True
+        self.closed = threading.Event()
+        FakeMicrophone.latest = self
+        FakeMicrophone.opened.set()
+
+    def close(self) -> None:
+        self.alive = False
+        self.closed.set()
+
+
+@pytest.fixture
+def ears(monkeypatch, tmp_path):
+    """Ears on a scripted listener and a fake microphone, with a clock the test sets."""
+    import assistant.audio.capture
+    import assistant.speech.listener
+
+    listener = ScriptedListener()
+    monkeypatch.setattr(assistant.speech.listener, "open_listener", lambda *args, **kwargs: listener)
+    monkeypatch.setattr(assistant.audio.capture, "Microphone", FakeMicrophone)
+    FakeMicrophone.opened.clear()
+    now = [100.0]
+    heard: list[tuple[HeardCommand, float]] = []
+    reported = threading.Event()
+
+    def on_command(command: HeardCommand, said: float) -> None:
+        heard.append((command, said))
+        reported.set()
+
+    ears = hearing.Ears(settings=Settings(), routine=None, places=SimpleNamespace(data=tmp_path),
+                        on_command=on_command, on_problem=lambda what, active: None, clock=lambda: now[0])
+    assert FakeMicrophone.opened.wait(timeout=10)
+    yield SimpleNamespace(ears=ears, listener=listener, now=now, heard=heard, reported=reported)
+    ears.close()
+
+
+def test_a_command_decoded_late_carries_the_time_it_was_said(ears):
+    microphone = FakeMicrophone.latest
+    microphone.on_audio(BLOCK)
+    ears.now[0] = 100.5
+    microphone.on_audio(BLOCK)
+    # The decoder is slow: by the time it reports, the clock has moved on.
+    ears.now[0] = 130.0
+    assert ears.reported.wait(timeout=10)
+    command, said = ears.heard[0]
+    assert command.intent.name == "pause"
+    # The block that reached 1.0 s of audio arrived at 100.5; "pause" ended at 0.5 s.
+    assert said == pytest.approx(100.0)
+
+
+def test_closing_drops_the_audio_still_waiting_for_the_decoder(ears):
+    microphone = FakeMicrophone.latest
+    # The decoder is stuck on its first block until the microphone is closed.
+    ears.listener.release = microphone.closed
+    for _ in range(20):
+        microphone.on_audio(BLOCK)
+    ears.ears.close()
+    assert ears.listener.blocks <= 1
