@@ -130,7 +130,7 @@ class Ears:
                 self._on_command(command, arrived - ago)
 
     def _supervise(self) -> None:
-        from assistant.audio.capture import Microphone
+        from assistant.audio.capture import BLOCK_SECONDS, Microphone
 
         while not self._closed.is_set():
             if self._microphone is not None and not self._microphone.alive:
@@ -141,7 +141,8 @@ class Ears:
                 self._rescan_now()
             if self._microphone is None:
                 try:
-                    self._microphone = Microphone(self._on_audio, self._device)
+                    self._microphone = Microphone(self._on_audio, self._device,
+                                                  block_seconds=BLOCK_SECONDS * self._speed)
                 except DeviceError as error:
                     if not self._missing:
                         logger.error("no microphone (%s); retrying every %.0f s", error, RETRY_SECONDS)

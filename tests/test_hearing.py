@@ -43,8 +43,9 @@ class FakeMicrophone:
     opened = threading.Event()
     latest: "FakeMicrophone"
 
-    def __init__(self, on_audio, device=None) -> None:  # noqa: ANN001 - the Microphone signature
+    def __init__(self, on_audio, device=None, block_seconds=0.01) -> None:  # noqa: ANN001 - the Microphone signature
         self.on_audio = on_audio
+        self.block_seconds = block_seconds
         self.alive = True
         self.closed = threading.Event()
         FakeMicrophone.latest = self
@@ -56,8 +57,8 @@ class FakeMicrophone:
 
 
 @pytest.fixture
-def ears(monkeypatch, tmp_path):
-    """Ears on a scripted listener and a fake microphone, with a clock the test sets."""
+def fake_parts(monkeypatch) -> "ScriptedListener":
+    """The microphone and the listener Ears opens are fakes; returns the listener."""
     import assistant.audio.capture
     import assistant.speech.listener
 
@@ -65,6 +66,13 @@ def ears(monkeypatch, tmp_path):
     monkeypatch.setattr(assistant.speech.listener, "open_listener", lambda *args, **kwargs: listener)
     monkeypatch.setattr(assistant.audio.capture, "Microphone", FakeMicrophone)
     FakeMicrophone.opened.clear()
+    return listener
+
+
+@pytest.fixture
+def ears(fake_parts, tmp_path):
+    """Ears on a scripted listener and a fake microphone, with a clock the test sets."""
+    listener = fake_parts
     now = [100.0]
     heard: list[tuple[HeardCommand, float]] = []
     reported = threading.Event()
@@ -102,3 +110,15 @@ def test_closing_drops_the_audio_still_waiting_for_the_decoder(ears):
         microphone.on_audio(BLOCK)
     ears.ears.close()
     assert ears.listener.blocks <= 1
+
+
+def test_a_microphone_paced_faster_than_real_time_hands_over_as_much_more_audio_per_block(fake_parts, tmp_path):
+    from assistant.audio.capture import BLOCK_SECONDS
+
+    ears = hearing.Ears(settings=Settings(), routine=None, places=SimpleNamespace(data=tmp_path),
+                        on_command=lambda command, said: None, on_problem=lambda what, active: None, speed=20.0)
+    try:
+        assert FakeMicrophone.opened.wait(timeout=10)
+        assert FakeMicrophone.latest.block_seconds == pytest.approx(20 * BLOCK_SECONDS)
+    finally:
+        ears.close()

@@ -22,11 +22,12 @@ logger = logging.getLogger(__name__)
 
 RATE = 16000
 PREFERRED_RATES = (16000, 48000, 44100, 32000, 22050, 8000)
-BLOCK_SECONDS = 0.03
-"""Audio handed over per PortAudio callback. A command is acted on when the block holding the end
-of its quiet arrives: 10 ms blocks took the median latency from 296-302 ms to 276-283 ms (tuning
-and held-out; benchmarks/README-recognition.md), but in one of two fresh full test runs they made
-the service's button and own-voice tests on the virtual card fail, so it hands over 30 ms."""
+BLOCK_SECONDS = 0.01
+"""Wall-clock time per PortAudio callback. A command is acted on when the block holding the end of
+its quiet arrives: 10 ms blocks took the median latency from 296-302 ms (30 ms blocks) to
+276-283 ms (tuning and held-out; benchmarks/README-recognition.md). The virtual card, paced at
+`speed` times real time, hands over `speed` times as much audio per block (`hearing.Ears`): 10 ms
+of audio per block at 20x was 2000 callbacks a second, which starved the service's other threads."""
 
 
 @dataclass(frozen=True)
