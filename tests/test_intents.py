@@ -100,3 +100,10 @@ def test_ow_is_understood_typed_but_not_listened_for():
     assert PARSER.parse("ow").name == "pain" and PARSER.parse("ow ow").name == "pain"
     spoken = PARSER.spoken_phrases()
     assert "ow" not in spoken and "ow ow" not in spoken and spoken["ouch"].name == "pain"
+
+
+def test_what_did_you_say_is_understood_typed_but_a_repeat_is_listened_for_in_other_words():
+    assert PARSER.parse("what did you say").name == "repeat"
+    spoken = PARSER.spoken_phrases()
+    assert "what did you say" not in spoken
+    assert spoken["say that again"].name == "repeat" and spoken["repeat"].name == "repeat"

@@ -89,10 +89,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-NOT_LISTENED_FOR = frozenset({"ow", "owww", "ow ow"})
+NOT_LISTENED_FOR = frozenset({"ow", "owww", "ow ow", "what did you say"})
 """Understood typed, never listened for. "ow" is a vowel away from "oh" and "hello", which open
 talk all the time ("Oh, I forgot", "Hello? Hello?"): over the long talk benchmark they were half
-of the false commands from piper's voice. Pain is heard as "ouch", "that hurts", "too much"."""
+of the false commands from piper's voice. Pain is heard as "ouch", "that hurts", "too much".
+"what did you say" is what a partner or a TV asks all the time, and a phone away from "what did
+she say", which all three readings of the long talk heard as it; "repeat", "say that again",
+"come again" and "pardon" ask for a prompt again."""
 
 STRETCH_VERBS = ("start", "begin", "do", "let's do", "go to", "start with", "switch to")
 
