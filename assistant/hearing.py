@@ -19,6 +19,7 @@ from typing import Any
 
 from assistant.audio import device_setting
 from assistant.errors import DeviceError
+from assistant.speech.vad import RATE
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class Ears:
         self._rescan = rescan
         self._clock = clock
         self._last_rescan = clock()
-        self._pacer = Pacer(16000, speed) if speed else None
+        self._pacer = Pacer(RATE, speed) if speed else None
         self._speed = speed or 1.0
         self._decoded = 0
         """Samples fed to the listener so far: its stream position."""
@@ -107,7 +108,7 @@ class Ears:
         """PortAudio's thread: copy and hand over, nothing else (pacing only on the virtual card)."""
         if self._pacer is not None:
             self._pacer.wait(len(frames))
-        if self._queued > MAX_QUEUED_SECONDS * 16000:
+        if self._queued > MAX_QUEUED_SECONDS * RATE:
             return
         self._queued += len(frames)
         self._frames.put((frames.copy(), self._clock()))
@@ -126,7 +127,7 @@ class Ears:
                 continue
             for command in commands:
                 logger.info("heard %r -> %s (%.2f)", command.text, command.intent.name, command.confidence)
-                ago = (self._decoded / 16000 - command.end) / self._speed
+                ago = (self._decoded / RATE - command.end) / self._speed
                 self._on_command(command, arrived - ago)
 
     def _supervise(self) -> None:
