@@ -16,7 +16,9 @@ command, the audio is more likely the ordinary English the free pass heard
 phones of the two readings agree is the confidence, except for a one-word
 command that clearly beats the free reading: the free pass often hears a
 short word alone as another ("aunts" for "pause"), and there is no talk
-around it for the command to hide in.
+around it for the command to hide in. Last, when the free pass heard other
+words, the utterance is force-aligned with both readings, with no language
+model on either: when the other words fit far better, they were said.
 
 Strict hearing (`speech.strictness = "strict"`, for a bed beside a TV or a
 radio) gives the loop the language model's 3000 likeliest words, so that more
