@@ -25,9 +25,10 @@ PREFERRED_RATES = (16000, 48000, 44100, 32000, 22050, 8000)
 BLOCK_SECONDS = 0.01
 """Wall-clock time per PortAudio callback. A command is acted on when the block holding the end of
 its quiet arrives: 10 ms blocks took the median latency from 296-302 ms (30 ms blocks) to
-276-283 ms (tuning and held-out; benchmarks/README-recognition.md). The virtual card, paced at
-`speed` times real time, hands over `speed` times as much audio per block (`hearing.Ears`): 10 ms
-of audio per block at 20x was 2000 callbacks a second, which starved the service's other threads."""
+279-289 ms (tuning and held-out; benchmarks/README-recognition.md). The virtual card, paced at
+`speed` times real time, hands over `speed` times as much audio per block (`hearing.Ears`): with
+10 ms of audio per block, the demo at 20x made 2000 callbacks a second, and the service's
+real-time tests on the virtual card failed now and then."""
 
 
 @dataclass(frozen=True)
