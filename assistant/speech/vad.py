@@ -31,7 +31,7 @@ and its command is acted on. Talk pauses at a comma for longer than HANGOVER_FRA
 it out"): its first phrase ends an utterance, then talk goes on. Over the long talk benchmark,
 waiting 240 ms took false commands from piper's voice from 15 to 9, but the median time from the
 end of a command to acting on it from 256-261 ms to 335-338 ms, over its 300 ms target. 200 ms
-took that to 296-302 ms (276-283 ms with 10 ms microphone blocks), and let two comma fragments more
+took that to 279-289 ms with 10 ms microphone blocks (296-302 ms with 30 ms), and let two comma fragments more
 through over the long talk (13 against 11 in one run; benchmarks/README-recognition.md)."""
 PREROLL_FRAMES = 30
 """Frames (300 ms) kept from before the onset: the first consonant ("s" of "stop") is quiet."""

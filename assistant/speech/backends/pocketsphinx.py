@@ -246,17 +246,18 @@ class PocketsphinxDecoder:
         """
         if not all(self._know(word) for word in heard.split()):
             return float("inf")
+        audio = bytes(self._utterance)
         try:
-            lead = self._aligned(ours) - self._aligned(heard)
+            lead = self._aligned(ours, audio) - self._aligned(heard, audio)
         finally:
             self._grammar.activate_search(self._searches[self._phrases][0])
         return lead / max(self._grammar.n_frames(), 1)
 
-    def _aligned(self, words: str) -> float:
-        """The score of the utterance's audio forced onto `words` (-inf when it cannot be)."""
+    def _aligned(self, words: str, audio: bytes) -> float:
+        """The score of `audio` forced onto `words` (-inf when it cannot be)."""
         self._grammar.set_align_text(words)
         self._grammar.start_utt()
-        self._grammar.process_raw(bytes(self._utterance), full_utt=True)
+        self._grammar.process_raw(audio, full_utt=True)
         self._grammar.end_utt()
         aligned = self._grammar.hyp()
         return self._grammar.get_logmath().log(aligned.score) if aligned is not None else float("-inf")
