@@ -116,7 +116,7 @@ class CommandListener:
     def reset(self) -> None:
         """Drop any utterance in progress (for example while the coach is speaking)."""
         if self._vad.in_speech:
-            self._decoder.finish()
+            self._decoder.drop()
         self._vad.reset()
         self._pending = None
         self._apply_grammar()

@@ -51,6 +51,21 @@ def test_listen_for_restricts_what_is_heard(commands_scene) -> None:
 
 
 @pytest.mark.integration
+def test_an_utterance_cut_off_by_a_reset_is_dropped_and_the_next_is_heard() -> None:
+    """The coach starts speaking halfway through "how much longer": nothing of it is acted on,
+    and the "what's next" said after the coach is heard on its own."""
+    cut, placed = speechset.scene([("how much longer", speechset.piper("how much longer"))], gap=1.0)
+    middle = int((placed[0].start + placed[0].end) / 2 * speechset.RATE)
+    after, _ = speechset.scene([("what's next", speechset.piper("what's next"))], gap=1.0)
+    with open_listener("pocketsphinx") as listener:
+        before = listener.feed(speechset.mix(cut, 30)[:middle])
+        listener.reset()
+        heard = _feed(listener, speechset.mix(after, 30))
+    assert before == []
+    assert [(h.intent.name, h.text) for h in heard] == [("whats_next", "what is next")]
+
+
+@pytest.mark.integration
 def test_long_prose_read_aloud_gives_few_commands() -> None:
     clips = [(s, speechset.espeak(s, "en-us", 170)) for s in speechset.sentences(speechset.article())[:15]]
     audio, _ = speechset.scene(clips, gap=0.6)

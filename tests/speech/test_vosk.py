@@ -48,6 +48,18 @@ def test_partial_results_grow_while_speaking(ko_model) -> None:
     assert result.text == "감사합니다" and 0.5 < result.confidence <= 1.0
 
 
+@pytest.mark.integration
+def test_a_dropped_utterance_leaves_nothing_behind(ko_model) -> None:
+    decoder = VoskDecoder(ko_model)
+    decoder.set_phrases(["안녕하세요", "감사합니다"])
+    decoder.start()
+    decoder.accept(speechset.espeak("감사합니다", "ko", 150).tobytes())
+    decoder.drop()
+    decoder.start()
+    decoder.accept(speechset.espeak("안녕하세요", "ko", 150).tobytes())
+    assert decoder.finish().text == "안녕하세요"
+
+
 def test_result_with_unknown_words_is_not_a_command() -> None:
     result = json.dumps({"result": [{"word": "pause", "conf": 1.0}, {"word": "[unk]", "conf": 0.9}],
                          "text": "pause [unk]"})

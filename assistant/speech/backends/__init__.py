@@ -34,5 +34,8 @@ class Decoder(Protocol):
     def finish(self) -> Decoded:
         """End the utterance and return what was said."""
 
+    def drop(self) -> None:
+        """End the utterance without deciding what was said (the coach began to speak over it)."""
+
     def close(self) -> None:
         """Free the model; idempotent."""

@@ -238,6 +238,12 @@ class PocketsphinxDecoder:
             return Decoded(text, 0.0)
         return Decoded(text, agreement)
 
+    def drop(self) -> None:
+        """End the utterance on both passes, with none of finish's checks."""
+        self._grammar.end_utt()
+        self._free.end_utt()
+        self._utterance = bytearray()
+
     def _alignment_lead(self, ours: str, heard: str) -> float:
         """Per frame, how much better the utterance aligns with the words `ours` than with `heard`.
 

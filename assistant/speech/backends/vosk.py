@@ -83,6 +83,11 @@ class VoskDecoder:
         """End the utterance and parse vosk's final result."""
         return parse_result([*self._segments, self._recognizer.FinalResult()], self._forms)
 
+    def drop(self) -> None:
+        """Forget the utterance."""
+        self._recognizer.Reset()
+        self._segments = []
+
     def close(self) -> None:
         """Free the recognizer and model; idempotent."""
         if not self._closed:
