@@ -54,10 +54,15 @@ def test_a_dropped_utterance_leaves_nothing_behind(ko_model) -> None:
     decoder.set_phrases(["안녕하세요", "감사합니다"])
     decoder.start()
     decoder.accept(speechset.espeak("감사합니다", "ko", 150).tobytes())
+    heard_before = decoder.partial()
     decoder.drop()
+    forgotten = decoder.partial()
     decoder.start()
     decoder.accept(speechset.espeak("안녕하세요", "ko", 150).tobytes())
-    assert decoder.finish().text == "안녕하세요"
+    result = decoder.finish()
+    decoder.close()
+    assert heard_before.startswith("감사합니다") and forgotten == ""
+    assert result.text == "안녕하세요"
 
 
 def test_result_with_unknown_words_is_not_a_command() -> None:
