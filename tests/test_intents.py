@@ -107,3 +107,10 @@ def test_what_did_you_say_is_understood_typed_but_a_repeat_is_listened_for_in_ot
     spoken = PARSER.spoken_phrases()
     assert "what did you say" not in spoken
     assert spoken["say that again"].name == "repeat" and spoken["repeat"].name == "repeat"
+
+
+def test_go_on_is_understood_typed_but_resuming_is_listened_for_in_other_words():
+    assert PARSER.parse("go on").name == "resume"
+    spoken = PARSER.spoken_phrases()
+    assert "go on" not in spoken
+    assert spoken["continue"].name == "resume" and spoken["carry on"].name == "resume"
