@@ -17,11 +17,11 @@ import soxr
 
 from assistant.closing import Closing
 from assistant.errors import DeviceError
+from assistant.speech.vad import RATE
 
 logger = logging.getLogger(__name__)
 
-RATE = 16000
-PREFERRED_RATES = (16000, 48000, 44100, 32000, 22050, 8000)
+PREFERRED_RATES = (RATE, 48000, 44100, 32000, 22050, 8000)
 BLOCK_SECONDS = 0.01
 """Wall-clock time per PortAudio callback. A command is acted on when the block holding the end of
 its quiet arrives: 10 ms blocks took the median latency from 296-302 ms (30 ms blocks) to

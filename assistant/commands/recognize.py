@@ -27,6 +27,8 @@ def read_audio(path: Path):  # noqa: ANN201 - numpy is imported lazily
     import numpy as np
     import soxr
 
+    from assistant.speech.vad import RATE
+
     try:
         with wave.open(str(path), "rb") as wav:
             rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
@@ -41,8 +43,8 @@ def read_audio(path: Path):  # noqa: ANN201 - numpy is imported lazily
     dtype, offset, scale = kinds[width]
     samples = (np.frombuffer(raw, dtype=dtype).astype(np.float32) - offset) / scale
     mono = samples[: len(samples) // channels * channels].reshape(-1, channels).mean(axis=1)
-    if rate != 16000:
-        mono = soxr.resample(mono, rate, 16000)
+    if rate != RATE:
+        mono = soxr.resample(mono, rate, RATE)
     return np.clip(np.round(mono * 32767), -32768, 32767).astype(np.int16)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import webrtcvad
 
 RATE = 16000
+"""Samples per second of what the endpointer, the noise suppressors and the decoders take."""
 FRAME = 160
 """Samples per VAD frame: 10 ms, the shortest webrtcvad accepts. With 30 ms frames the end of
 speech was seen up to 20 ms later, and a frame waited that much longer to fill."""

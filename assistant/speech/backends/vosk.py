@@ -14,9 +14,8 @@ from pathlib import Path
 from assistant.errors import ModelError
 from assistant.speech.backends import Decoded
 from assistant.speech.intents import spoken_forms
+from assistant.speech.vad import RATE
 
-
-RATE = 16000
 UNKNOWN = "[unk]"
 
 
