@@ -17,11 +17,35 @@ from pathlib import Path
 
 from assistant.coach.messages import Heard
 from assistant.config import parse_settings
+from assistant.notify import Notifier
 from assistant.routine import default_routine
 from assistant.service import Places, RunOptions, Service
 from assistant.speech.intents import IntentParser
 from assistant.timeline import json_lines
 from assistant.tomlfile import TomlFile
+
+
+class ReadyNotifier(Notifier):
+    """systemd's notifier that also tells this process when the service said READY=1."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.is_ready = threading.Event()
+
+    def ready(self, status: str | None = None) -> None:
+        super().ready(status)
+        self.is_ready.set()
+
+
+def press_once_ready(ready: threading.Event, pin, presses: list[list[float]]) -> None:  # noqa: ANN001 - a mock pin
+    """A finger on the mock button pin: down `at` seconds after READY=1, up `held` seconds later (wall clock).
+
+    Timed from READY=1, not from launch: a press before the button is set up is lost, and on a
+    busy machine start-up can take longer than a second."""
+    ready.wait()
+    for at, held in presses:
+        threading.Timer(at, pin.drive_low).start()
+        threading.Timer(at + held, pin.drive_high).start()
 
 
 def main() -> None:
@@ -46,12 +70,11 @@ def main() -> None:
         sinks=(json_lines(timeline),),
     )
     places = Places(state=out / "state", cache=Path(spec["cache"]), data=out / "data")
-    service = Service(settings, routine, places, options)
-    for at, held in spec.get("button_presses", []):
-        # A finger on the mock button pin: down at `at`, up `held` seconds later (wall clock).
+    notifier = ReadyNotifier()
+    service = Service(settings, routine, places, options, notifier=notifier)
+    if presses := spec.get("button_presses", []):
         pin = pin_factory.pin(settings.gpio.button_pin)
-        threading.Timer(at, pin.drive_low).start()
-        threading.Timer(at + held, pin.drive_high).start()
+        threading.Thread(target=press_once_ready, args=(notifier.is_ready, pin, presses), daemon=True).start()
     if "alsa_config_after" in spec:
         # Plug a device in (or out): ALSA reads its configuration again when PortAudio rescans.
         seconds, text = spec["alsa_config_after"]

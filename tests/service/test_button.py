@@ -6,7 +6,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_press_starts_the_routine_and_a_long_press_stops_it(run_service):
-    run = run_service(button_presses=[[1.0, 0.1], [7.0, 2.0]], until_done=False, stop_after=12, speed=5.0)
+    run = run_service(button_presses=[[1.0, 0.1], [7.0, 2.0]], until_done=False, stop_after=15, speed=5.0)
     assert run.returncode == 0, run.log[-2000:]
     intents = [(r["intent"], r["source"]) for r in run.of_type("intent")]
     assert intents == [("start_routine", "button"), ("stop", "button")]
