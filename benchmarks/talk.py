@@ -5,7 +5,7 @@ Run: .venv/bin/python -m benchmarks.talk [--state idle|hold|paused|...] [--stric
 The recognition benchmark reads a few minutes of talk a split, a third of it near misses built
 to sound like commands, so there one near miss reads as 11 an hour. This reads
 benchmarks/long_talk.txt (partners at bedtime, phone calls, TV and radio; no line is a command
-on its own; never used for tuning) in three voices and counts what is heard. By default it
+on its own; never used to tune a setting) in three voices and counts what is heard. By default it
 listens for every command at once, which the coach never does; `--state` listens as the coach
 does in that state: "idle" for the hours by the bed, "hold" and "paused" during a routine.
 The upper bound is the exact Poisson one: the rate per hour that would show this few false
