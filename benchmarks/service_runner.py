@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.coach.messages import Heard
@@ -37,15 +38,15 @@ class ReadyNotifier(Notifier):
         self.is_ready.set()
 
 
-def press_once_ready(ready: threading.Event, pin, presses: list[list[float]]) -> None:  # noqa: ANN001 - a mock pin
-    """A finger on the mock button pin: down `at` seconds after READY=1, up `held` seconds later (wall clock).
+def once_ready(ready: threading.Event, schedule: list[tuple[float, Callable[[], object]]]) -> None:
+    """Run each action `at` seconds (wall clock) after the service said READY=1.
 
-    Timed from READY=1, not from launch: a press before the button is set up is lost, and on a
-    busy machine start-up can take longer than a second."""
+    Timed from READY=1, not from launch: a button press before the button is set up is lost, a
+    microphone plugged in before the service first looks for it is never missing, and on a busy
+    machine start-up can take longer than a second."""
     ready.wait()
-    for at, held in presses:
-        threading.Timer(at, pin.drive_low).start()
-        threading.Timer(at + held, pin.drive_high).start()
+    for at, action in schedule:
+        threading.Timer(at, action).start()
 
 
 def main() -> None:
@@ -72,13 +73,16 @@ def main() -> None:
     places = Places(state=out / "state", cache=Path(spec["cache"]), data=out / "data")
     notifier = ReadyNotifier()
     service = Service(settings, routine, places, options, notifier=notifier)
-    if presses := spec.get("button_presses", []):
+    schedule: list[tuple[float, Callable[[], object]]] = []
+    for at, held in spec.get("button_presses", []):
+        # A finger on the mock button pin: down at `at`, up `held` seconds later.
         pin = pin_factory.pin(settings.gpio.button_pin)
-        threading.Thread(target=press_once_ready, args=(notifier.is_ready, pin, presses), daemon=True).start()
+        schedule += [(at, pin.drive_low), (at + held, pin.drive_high)]
     if "alsa_config_after" in spec:
         # Plug a device in (or out): ALSA reads its configuration again when PortAudio rescans.
         seconds, text = spec["alsa_config_after"]
-        threading.Timer(seconds, lambda: Path(os.environ["ALSA_CONFIG_PATH"]).write_text(text)).start()
+        schedule.append((seconds, lambda: Path(os.environ["ALSA_CONFIG_PATH"]).write_text(text)))
+    threading.Thread(target=once_ready, args=(notifier.is_ready, schedule), daemon=True).start()
     began = time.monotonic()
 
     async def run() -> None:
