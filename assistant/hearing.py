@@ -46,6 +46,7 @@ class Ears:
     `on_command` gets the command and when, on `clock`, the person stopped saying it: a
     decoder that has fallen behind (a busy machine) reports it late, and telling the
     coach's own voice from the person's needs when it was said, not when it was decoded.
+    `listening` is what to report from the first block on (None: every command).
     """
 
     def __init__(
@@ -57,6 +58,7 @@ class Ears:
         on_command: Callable[[Any, float], None],
         on_problem: Callable[[str, bool], None],
         rescan: Callable[[], None] = lambda: None,
+        listening: frozenset[str] | None = None,
         speed: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -79,6 +81,9 @@ class Ears:
         """Samples fed to the listener so far: its stream position."""
         self._frames: queue.Queue[Any] = queue.Queue()
         self._queued = 0
+        self._wanted = listening
+        """What the coach listens for now (None: every command); the decode thread hands it on."""
+        self._applied: frozenset[str] | None = None
         self._closed = threading.Event()
         self._microphone: Any = None
         self._missing = False
@@ -88,8 +93,13 @@ class Ears:
         self._supervisor.start()
 
     def listen_for(self, intents: frozenset[str]) -> None:
-        """Only report these intents from now on."""
-        self._listener.listen_for(intents)
+        """Only report these intents from the next block of audio on.
+
+        The decoder is not thread-safe and is busy on the decode thread, so this only
+        leaves the set there; building a new grammar also keeps the GIL for 10 ms or
+        more, which the event loop should not wait for.
+        """
+        self._wanted = intents
 
     def close(self) -> None:
         """Close the microphone and stop both threads; safe to call twice."""
@@ -120,6 +130,9 @@ class Ears:
             self._queued -= len(frames)
             self._decoded += len(frames)
             try:
+                if (wanted := self._wanted) != self._applied:
+                    self._listener.listen_for(wanted)
+                    self._applied = wanted
                 commands = self._listener.feed(frames)
             except Exception:  # noqa: BLE001 - a decoder hiccup must not deafen the service
                 logger.exception("the recognizer failed on a block of audio; listening on")

@@ -373,6 +373,8 @@ class Service:
             on_command=lambda command, said: self._loop.call_soon_threadsafe(self._on_command, command, said),
             on_problem=lambda what, active: self.post_threadsafe(Problem(what, active)),
             rescan=self._rescan_audio,
+            # From the first block of audio: at boot the TV's "skip" must not be heard either.
+            listening=self.coach.listening_for(),
             speed=self.options.speed if self.options.pace_audio else None,
         )
         stack.callback(hearing.close)

@@ -22,16 +22,21 @@ class ScriptedListener:
         self.blocks = 0
         self.release = threading.Event()
         self.release.set()
+        self.feeding = threading.Event()
+        """Set once a block is being decoded."""
+        self.listening: list[tuple[frozenset[str] | None, int, str]] = []
+        """Each `listen_for`: the intents, the blocks decoded by then, and the calling thread."""
 
     def feed(self, frames: np.ndarray) -> list[HeardCommand]:
+        self.feeding.set()
         self.release.wait(timeout=10)
         self.blocks += 1
         if self.blocks == 2:
             return [HeardCommand(Intent("pause"), "pause", start=0.2, end=0.5, confidence=1.0)]
         return []
 
-    def listen_for(self, intents: frozenset[str]) -> None:
-        pass
+    def listen_for(self, intents: frozenset[str] | None) -> None:
+        self.listening.append((intents, self.blocks, threading.current_thread().name))
 
     def reset(self) -> None:
         pass
@@ -110,6 +115,33 @@ def test_closing_drops_the_audio_still_waiting_for_the_decoder(ears):
         microphone.on_audio(BLOCK)
     ears.ears.close()
     assert ears.listener.blocks <= 1
+
+
+def test_what_to_listen_for_reaches_the_decoder_between_blocks_on_its_own_thread(ears):
+    microphone = FakeMicrophone.latest
+    ears.listener.release = threading.Event()
+    microphone.on_audio(BLOCK)
+    assert ears.listener.feeding.wait(timeout=10)
+    # The coach changes state while the decoder is busy with a block: it must not be touched now.
+    ears.ears.listen_for(frozenset({"pause", "stop"}))
+    assert all(intents != {"pause", "stop"} for intents, _, _ in ears.listener.listening)
+    ears.listener.release.set()
+    microphone.on_audio(BLOCK)
+    assert ears.reported.wait(timeout=10)
+    assert (frozenset({"pause", "stop"}), 1, "ears-decode") in ears.listener.listening
+
+
+def test_what_to_listen_for_at_start_applies_to_the_first_block(fake_parts, tmp_path):
+    ears = hearing.Ears(settings=Settings(), routine=None, places=SimpleNamespace(data=tmp_path),
+                        on_command=lambda command, said: None, on_problem=lambda what, active: None,
+                        listening=frozenset({"start_routine"}))
+    try:
+        assert FakeMicrophone.opened.wait(timeout=10)
+        FakeMicrophone.latest.on_audio(BLOCK)
+        assert fake_parts.feeding.wait(timeout=10)
+        assert fake_parts.listening[0][:2] == (frozenset({"start_routine"}), 0)
+    finally:
+        ears.close()
 
 
 def test_a_microphone_paced_faster_than_real_time_hands_over_as_much_more_audio_per_block(fake_parts, tmp_path):

@@ -75,6 +75,25 @@ def run_service(tmp_path, cache_home):
     return run
 
 
+@pytest.fixture(scope="session")
+def speak():
+    """Piper saying `text` into the microphone, with the quiet around it a command needs."""
+    from assistant.speech.tts import Voice
+
+    voice = Voice.load()
+
+    def say(text: str) -> np.ndarray:
+        clip = voice.synthesize(text).resampled(SAMPLE_RATE).samples
+        return np.concatenate([silence(0.5), clip, silence(1.0)])
+
+    return say
+
+
+def voice_intents(run: ServiceRun) -> list[dict[str, Any]]:
+    """The intents the microphone brought."""
+    return [r for r in run.of_type("intent") if r["source"] == "voice"]
+
+
 def silence(seconds: float) -> np.ndarray:
     """Digital silence at the microphone's rate."""
     return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.int16)

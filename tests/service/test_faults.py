@@ -14,25 +14,9 @@ import pytest
 
 from assistant.audio.clip import Audio
 from assistant.audio.virtual_card import SAMPLE_RATE, make_virtual_card
-from assistant.speech.tts import Voice
-from tests.service.conftest import ROOT, RUNNER, mic_pcm, silence
+from tests.service.conftest import ROOT, RUNNER, mic_pcm, silence, voice_intents
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def speak():
-    voice = Voice.load()
-
-    def say(text: str) -> np.ndarray:
-        clip = voice.synthesize(text).resampled(SAMPLE_RATE).samples
-        return np.concatenate([silence(0.5), clip, silence(1.0)])
-
-    return say
-
-
-def voice_intents(run):
-    return [r for r in run.of_type("intent") if r["source"] == "voice"]
 
 
 def test_without_gpio_it_runs_voice_only(run_service, speak):
