@@ -1,10 +1,11 @@
 """The service's ears: the microphone, kept open through unplugs, and the recognizer.
 
 PortAudio's callback only copies frames into a queue. A worker thread feeds
-them to the `CommandListener` (VAD, then the decoder) and reports commands;
-a supervisor thread reopens the microphone by name whenever it is missing or
-its stream died, so a USB microphone that comes back with a new card number
-is heard again without a restart.
+them to the `CommandListener` (VAD, then the decoder), which runs in a process
+of its own (`listener_process`), and reports commands; a supervisor thread
+reopens the microphone by name whenever it is missing or its stream died, so
+a USB microphone that comes back with a new card number is heard again
+without a restart.
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ class Ears:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         from assistant.audio.pacing import Pacer
-        from assistant.speech.listener import open_listener
+        from assistant.speech.listener_process import ListenerProcess
 
-        self._listener = open_listener(
+        self._listener = ListenerProcess(
             settings.speech.backend, vosk_model_dir(settings, places.data), routine,
             strictness=settings.speech.strictness,
         )
@@ -111,6 +112,7 @@ class Ears:
         if self._microphone is not None:
             self._microphone.close()
         self._worker.join(timeout=2)
+        self._listener.close()
 
     # ---- threads ------------------------------------------------------------
 
@@ -136,12 +138,18 @@ class Ears:
                 commands = self._listener.feed(frames)
             except Exception:  # noqa: BLE001 - a decoder hiccup must not deafen the service
                 logger.exception("the recognizer failed on a block of audio; listening on")
-                self._listener.reset()
+                self._recover()
                 continue
             for command in commands:
                 logger.info("heard %r -> %s (%.2f)", command.text, command.intent.name, command.confidence)
                 ago = (self._decoded / RATE - command.end) / self._speed
                 self._on_command(command, arrived - ago)
+
+    def _recover(self) -> None:
+        try:
+            self._listener.reset()
+        except Exception:  # noqa: BLE001 - tried again after the next block
+            logger.exception("the recognizer could not be started again")
 
     def _supervise(self) -> None:
         from assistant.audio.capture import BLOCK_SECONDS, Microphone

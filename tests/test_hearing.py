@@ -41,6 +41,9 @@ class ScriptedListener:
     def reset(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass
+
 
 class FakeMicrophone:
     """Stands in for the PortAudio stream; the test calls `on_audio` as PortAudio's thread would."""
@@ -65,10 +68,10 @@ class FakeMicrophone:
 def fake_parts(monkeypatch) -> "ScriptedListener":
     """The microphone and the listener Ears opens are fakes; returns the listener."""
     import assistant.audio.capture
-    import assistant.speech.listener
+    import assistant.speech.listener_process
 
     listener = ScriptedListener()
-    monkeypatch.setattr(assistant.speech.listener, "open_listener", lambda *args, **kwargs: listener)
+    monkeypatch.setattr(assistant.speech.listener_process, "ListenerProcess", lambda *args, **kwargs: listener)
     monkeypatch.setattr(assistant.audio.capture, "Microphone", FakeMicrophone)
     FakeMicrophone.opened.clear()
     return listener
