@@ -44,12 +44,6 @@ CUT_FADE_SECONDS = 0.020
 PREFERRED_RATE = 22050
 """Piper's medium voices speak at 22.05 kHz; a device that takes it needs no resampling."""
 FALLBACK_RATES = (48000, 44100, 16000)
-PACED_BLOCK_SECONDS = 0.01
-"""Wall-clock time per callback on a paced (virtual) card. Left to itself PortAudio asks the
-virtual card for 191 frames a call: at 20 times real speed that is 2,300 calls a second, each
-taking the GIL, and beside a busy decoder the stream fell up to two seconds of audio behind the
-coach's clock, so `demo`'s spoken.wav was out of step with its timeline. Real cards keep
-PortAudio's own block size."""
 
 
 @dataclass(frozen=True)
@@ -270,7 +264,6 @@ class Speaker(Closing):
                 channels=self.channels,
                 dtype="int16",
                 latency=latency,
-                blocksize=round(self.rate * PACED_BLOCK_SECONDS * pace) if pace else 0,
                 callback=self._callback,
             )
             try:
