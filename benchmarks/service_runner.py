@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -49,6 +50,13 @@ def once_ready(ready: threading.Event, schedule: list[tuple[float, Callable[[], 
         threading.Timer(at, action).start()
 
 
+def kill_children() -> None:
+    """SIGKILL every child process of this one."""
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            os.kill(int(child), signal.SIGKILL)
+
+
 def main() -> None:
     spec = json.loads(Path(sys.argv[1]).read_text())
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -82,6 +90,9 @@ def main() -> None:
         # Plug a device in (or out): ALSA reads its configuration again when PortAudio rescans.
         seconds, text = spec["alsa_config_after"]
         schedule.append((seconds, lambda: Path(os.environ["ALSA_CONFIG_PATH"]).write_text(text)))
+    if "kill_recognizer_after" in spec:
+        # The recognizer's process is this process's only child.
+        schedule.append((spec["kill_recognizer_after"], kill_children))
     threading.Thread(target=once_ready, args=(notifier.is_ready, schedule), daemon=True).start()
     began = time.monotonic()
 

@@ -126,3 +126,13 @@ def test_sigterm_mid_routine_exits_quickly_keeps_the_session_and_offers_to_conti
     offers = [r["text"] for r in records if r["type"] == "say"]
     assert offers and offers[0].startswith("We stopped during toe walking."), again.stderr[-2000:]
 
+
+
+def test_a_recognizer_process_that_dies_is_started_again_and_hears_the_next_command(run_service, speak):
+    # Killed a moment after READY=1; "start ankle circles" comes three seconds later on the wall clock.
+    run = run_service(capture=np.concatenate([silence(60), speak("start ankle circles")]),
+                      kill_recognizer_after=0.2, stop_after=60)
+    assert run.returncode == 0, run.log[-2000:]
+    assert "the recognizer's process ended (exit code -9); starting it again" in run.log
+    assert [r["intent"] for r in voice_intents(run)] == ["start_stretch"]
+    assert run.records[-1]["type"] == "routine_end" and run.records[-1]["completed"] is True
