@@ -96,9 +96,8 @@ class Ears:
     def listen_for(self, intents: frozenset[str]) -> None:
         """Only report these intents from the next block of audio on.
 
-        The decoder is not thread-safe and is busy on the decode thread, so this only
-        leaves the set there; building a new grammar also keeps the GIL for 10 ms or
-        more, which the event loop should not wait for.
+        Called from the loop, while the decode thread may be talking to the recognizer:
+        this only leaves the set where that thread hands it on between blocks.
         """
         self._wanted = intents
 

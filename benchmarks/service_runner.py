@@ -2,9 +2,10 @@
 
 Usage: python service_runner.py SPEC.json. The spec names the config text, the
 directory for state, cache and the timeline, the speed, an optional text event
-to start with, whether to use mock pins, when to press the button, plug in
-a device or kill the recognizer's process, and when to stop. The last line printed
-is a JSON summary. Run in a subprocess whose ALSA_CONFIG_PATH names the card.
+to start with, whether to use mock pins, when to press the button, plug in a
+device or kill the recognizer's process, and when to stop. The last line
+printed is a JSON summary. Run in a subprocess whose ALSA_CONFIG_PATH names
+the card.
 """
 
 import asyncio
