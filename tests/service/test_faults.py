@@ -129,10 +129,12 @@ def test_sigterm_mid_routine_exits_quickly_keeps_the_session_and_offers_to_conti
 
 
 def test_a_recognizer_process_that_dies_is_started_again_and_hears_the_next_command(run_service, speak):
-    # Killed a moment after READY=1; "start ankle circles" comes three seconds later on the wall clock.
-    run = run_service(capture=np.concatenate([silence(60), speak("start ankle circles")]),
-                      kill_recognizer_after=0.2, stop_after=60)
+    # Killed a moment after READY=1; "start ankle circles" comes two seconds later on the wall clock.
+    # At five times real speed the new recognizer catches up with the audio that waited for it
+    # (at twenty it might not, beside other tests, and would drop the command with the backlog).
+    run = run_service(capture=np.concatenate([silence(10), speak("start ankle circles")]),
+                      kill_recognizer_after=0.2, speed=5.0, until_done=False, stop_after=10)
     assert run.returncode == 0, run.log[-2000:]
     assert "the recognizer's process ended (exit code -9); starting it again" in run.log
-    assert [r["intent"] for r in voice_intents(run)] == ["start_stretch"]
-    assert run.records[-1]["type"] == "routine_end" and run.records[-1]["completed"] is True
+    assert [r["intent"] for r in voice_intents(run)] == ["start_stretch"], run.log[-2000:]
+    assert run.of_type("step")[0]["stretch"] == "ankle_circles"
