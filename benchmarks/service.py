@@ -35,6 +35,7 @@ from assistant.routine import default_routine
 from assistant.simulate import ScriptedInput, run_simulation
 from assistant.speech.tts import Voice
 from assistant.timeline import Timeline
+from benchmarks.procfs import children
 
 ROOT = Path(__file__).parents[1]
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -49,7 +50,7 @@ def _proc(pid: int) -> tuple[float, int]:
     cpu = (int(fields[11]) + int(fields[12])) / TICKS
     rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     pss = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
-    for child in _children(pid):
+    for child in children(pid):
         try:
             child_cpu, child_pss = _proc(child)
         except (FileNotFoundError, ProcessLookupError):
@@ -57,12 +58,6 @@ def _proc(pid: int) -> tuple[float, int]:
         cpu, pss = cpu + child_cpu, pss + child_pss
     return cpu, pss
 
-
-def _children(pid: int) -> list[int]:
-    children = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children += [int(c) for c in (task / "children").read_text().split()]
-    return children
 
 
 def _drain(notify: socket.socket) -> None:

@@ -27,6 +27,7 @@ from assistant.service import Places, RunOptions, Service
 from assistant.speech.intents import IntentParser
 from assistant.timeline import json_lines
 from assistant.tomlfile import TomlFile
+from benchmarks.procfs import children
 
 
 class ReadyNotifier(Notifier):
@@ -54,9 +55,8 @@ def once_ready(ready: threading.Event, schedule: list[tuple[float, Callable[[], 
 
 def kill_children() -> None:
     """SIGKILL every child process of this one."""
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            os.kill(int(child), signal.SIGKILL)
+    for child in children(os.getpid()):
+        os.kill(child, signal.SIGKILL)
 
 
 def main() -> None:

@@ -127,7 +127,6 @@ def test_sigterm_mid_routine_exits_quickly_keeps_the_session_and_offers_to_conti
     assert offers and offers[0].startswith("We stopped during toe walking."), again.stderr[-2000:]
 
 
-
 def test_a_recognizer_process_that_dies_is_started_again_and_hears_the_next_command(run_service, speak):
     # Killed a moment after READY=1; "start ankle circles" comes two seconds later on the wall clock.
     # At five times real speed the new recognizer catches up with the audio that waited for it
