@@ -25,7 +25,7 @@ from assistant.speech.vad import RATE
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2.0
-"""How often a missing microphone is looked for again."""
+"""How often a missing microphone, or a recognizer that cannot be started, is tried again."""
 RESCAN_SECONDS = 10.0
 """How often PortAudio is asked to list devices again while the microphone is missing
 (each time the speaker is reopened, so not more often than this)."""
@@ -147,8 +147,10 @@ class Ears:
     def _recover(self) -> None:
         try:
             self._listener.reset()
-        except Exception:  # noqa: BLE001 - tried again after the next block
-            logger.exception("the recognizer could not be started again")
+        except Exception:  # noqa: BLE001 - tried again after a pause, on the next block
+            logger.exception("the recognizer could not be started again; trying again in %.0f s",
+                             RETRY_SECONDS)
+            self._closed.wait(RETRY_SECONDS)
 
     def _supervise(self) -> None:
         from assistant.audio.capture import BLOCK_SECONDS, Microphone
