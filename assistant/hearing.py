@@ -84,7 +84,6 @@ class Ears:
         self._queued = 0
         self._wanted = listening
         """What the coach listens for now (None: every command); the decode thread hands it on."""
-        self._applied: frozenset[str] | None = None
         self._closed = threading.Event()
         self._microphone: Any = None
         self._missing = False
@@ -131,9 +130,7 @@ class Ears:
             self._queued -= len(frames)
             self._decoded += len(frames)
             try:
-                if (wanted := self._wanted) != self._applied:
-                    self._listener.listen_for(wanted)
-                    self._applied = wanted
+                self._listener.listen_for(self._wanted)
                 commands = self._listener.feed(frames)
             except Exception:  # noqa: BLE001 - a decoder hiccup must not deafen the service
                 logger.exception("the recognizer failed on a block of audio; listening on")

@@ -59,7 +59,6 @@ def _proc(pid: int) -> tuple[float, int]:
     return cpu, pss
 
 
-
 def _drain(notify: socket.socket) -> None:
     while True:
         try:

@@ -58,7 +58,7 @@ class ListenerProcess:
         """Which decoder is listening ("vosk" or "pocketsphinx")."""
 
     @property
-    def pid(self) -> int | None:
+    def pid(self) -> int:
         """The child's process id."""
         return self._process.pid
 
@@ -72,7 +72,9 @@ class ListenerProcess:
         return heard
 
     def listen_for(self, intents: frozenset[str] | None) -> None:
-        """Hear only phrases of these intents (None: all), from the next utterance on."""
+        """Hear only phrases of these intents (None: all), from the next utterance on; cheap when unchanged."""
+        if intents == self._listening:
+            return
         self._listening = intents
         self._call("listen_for", intents)
 
