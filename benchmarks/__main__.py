@@ -1,7 +1,9 @@
 """`python -m benchmarks` (`make bench`): every figure, one script after the other.
 
 Recognition (the held-out split), false commands over the long talk, speaking,
-and the service on one stretch at real speed. Each script can also be run on
+the service on one stretch at real speed, how long decoding stops the
+service's other threads, and how closely the demo's recording follows its
+timeline. Each script can also be run on
 its own with more options; see the READMEs in benchmarks/.
 """
 
@@ -13,6 +15,8 @@ RUNS = (
     ["benchmarks.talk"],
     ["benchmarks.speaking"],
     ["benchmarks.service", "--stretch", "ankle_circles", "--idle", "20"],
+    ["benchmarks.gil_stall"],
+    ["benchmarks.demo_alignment"],
 )
 
 

@@ -1,8 +1,8 @@
 """The recognizer in a process of its own, behind the `CommandListener` interface.
 
 pocketsphinx's Python binding keeps the GIL while it decodes: ending one long
-utterance took 135 ms on the development machine, and its audio 478 ms, with
-every other thread of the process frozen (one-off measurement). In the
+utterance took 161–173 ms on the development machine, with every other thread
+of the process frozen (`python -m benchmarks.gil_stall`). In the
 service's process that stopped the speaker's PortAudio callback, the voice's
 worker and the event loop whenever anyone, the coach included, stopped
 talking: a prompt could glitch or start late. In a child process the decoder
