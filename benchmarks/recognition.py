@@ -1,6 +1,6 @@
 """Recognition figures: accuracy by SNR, false commands per hour of talk, latency, CPU.
 
-Run: .venv/bin/python -m benchmarks.recognition [--split tuning|held-out] [--backend pocketsphinx] [--strictness strict] [--min-confidence X] [--latency-only]
+Run: .venv/bin/python -m benchmarks.recognition [--split tuning|held-out] [--backend pocketsphinx] [--strictness strict] [--min-confidence X] [--latency-only] [--accuracy-only] [--suppressor rnnoise|spectral|none]
 The dev set is synthesized here (piper + espeak-ng voices, pink "fan" noise); see
 benchmarks/speechset.py for the two splits. Figures are printed per voice family,
 because espeak-ng's formant voices are much further from real speech than piper's.
@@ -23,7 +23,8 @@ from assistant.coach.machine import listening_in
 from assistant.coach.messages import State
 from assistant.routine.model import default_routine
 from assistant.speech.intents import IntentParser
-from assistant.speech.listener import STRICTNESS, CommandListener, HeardCommand, open_listener
+from assistant.speech.denoise import NoiseSuppressor
+from assistant.speech.listener import STRICTNESS, CommandListener, HeardCommand, open_listener, open_suppressor
 from benchmarks import speechset
 
 Listen = Callable[[], CommandListener]
@@ -170,13 +171,36 @@ def latency(listen: Listen, split: speechset.Split) -> tuple[float, int]:
     return (statistics.median(delays) if delays else float("nan")), len(delays)
 
 
+class Unsuppressed:
+    """No noise suppression: the listener hears the microphone's samples as they are."""
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        return np.asarray(samples, dtype=np.int16)
+
+    def flush(self) -> np.ndarray:
+        return np.zeros(0, np.int16)
+
+
+SUPPRESSORS = {"rnnoise": open_suppressor, "spectral": NoiseSuppressor, "none": Unsuppressed}
+"""What `--suppressor` can put in front of the endpointer and the decoders; "rnnoise" is what the
+service uses (the spectral suppressor where RNNoise's library does not load)."""
+
+
+def listener_factory(backend: str, strictness: str = "normal", min_confidence: float | None = None,
+                     suppressor: str = "rnnoise") -> Listen:
+    """Opens listeners as the service does, but with the noise suppressor `suppressor` names."""
+    return lambda: open_listener(backend, strictness=strictness, min_confidence=min_confidence,
+                                 suppressor=SUPPRESSORS[suppressor]())
+
+
 def report(backend: str, split: speechset.Split, strictness: str = "normal", min_confidence: float | None = None,
-           latency_only: bool = False) -> None:
+           latency_only: bool = False, accuracy_only: bool = False, suppressor: str = "rnnoise") -> None:
     """Print one backend's figures on one split (at the strictness's confidence threshold unless one is given)."""
-    listen = functools.partial(open_listener, backend, strictness=strictness, min_confidence=min_confidence)
+    listen = listener_factory(backend, strictness, min_confidence, suppressor)
     threshold = "" if min_confidence is None else f", confidence >= {min_confidence}"
+    cleaned = "" if suppressor == "rnnoise" else f", suppressor: {suppressor}"
     print(f"\n{backend}, {split.name} split ({len(split.commands)} commands x {len(speechset.readers(split))} readings, "
-          f"{strictness}{threshold})")
+          f"{strictness}{threshold}{cleaned})")
     if latency_only:
         _print_latency(listen, split)
         return
@@ -186,6 +210,8 @@ def report(backend: str, split: speechset.Split, strictness: str = "normal", min
         print(f"  accuracy {family:7s} {cells}")
     for line in missed:
         print(f"    missed: {line}")
+    if accuracy_only:
+        return
     found, talk_cpu, said = false_commands(listen, split)
     _print_false("false commands", found)
     for line in said:
@@ -212,6 +238,9 @@ def main() -> None:
     parser.add_argument("--strictness", choices=STRICTNESS, default="normal", help="speech.strictness to measure")
     parser.add_argument("--min-confidence", type=float, help="the confidence threshold to measure at (default: the strictness's)")
     parser.add_argument("--latency-only", action="store_true", help="measure only the latency (about a minute a split)")
+    parser.add_argument("--accuracy-only", action="store_true", help="measure only the accuracy by SNR")
+    parser.add_argument("--suppressor", choices=SUPPRESSORS, default="rnnoise",
+                        help="the noise suppressor in front of the listener (default: the service's)")
     args = parser.parse_args()
     splits = speechset.splits()
     for backend in args.backend or ["pocketsphinx", "vosk"]:
@@ -221,7 +250,8 @@ def main() -> None:
             print(f"{backend}: not available ({error})")
             continue
         for name in args.split or ["tuning", "held-out"]:
-            report(backend, splits[name], args.strictness, args.min_confidence, args.latency_only)
+            report(backend, splits[name], args.strictness, args.min_confidence, args.latency_only,
+                   args.accuracy_only, args.suppressor)
 
 
 if __name__ == "__main__":

@@ -227,15 +227,17 @@ def open_decoder(backend: str = "auto", model_dir: Path | None = None, strictnes
 
 
 def open_listener(backend: str = "auto", model_dir: Path | None = None, routine=None,  # noqa: ANN001 - Routine, imported lazily
-                  strictness: str = "normal", min_confidence: float | None = None) -> CommandListener:
-    """A listener for every command of `routine` (default routine when None); `min_confidence` overrides the strictness's."""
+                  strictness: str = "normal", min_confidence: float | None = None,
+                  suppressor: NoiseSuppressor | RnnoiseSuppressor | None = None) -> CommandListener:
+    """A listener for every command of `routine` (default routine when None); `min_confidence` overrides the
+    strictness's, and `suppressor` the noise suppressor `open_suppressor` picks."""
     if routine is None:
         from assistant.routine.model import default_routine
 
         routine = default_routine()
     phrases: Mapping[str, Intent] = IntentParser(routine).spoken_phrases()
     return CommandListener(open_decoder(backend, model_dir, strictness), phrases,
-                           strictness=strictness, min_confidence=min_confidence)
+                           strictness=strictness, min_confidence=min_confidence, suppressor=suppressor)
 
 
 def phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[str, Intent]:
