@@ -250,7 +250,8 @@ def test_a_one_word_command_said_alone_is_heard(strictness: str) -> None:
 def test_a_word_alone_misread_as_one_longer_word_is_heard() -> None:
     """Said slowly, "resume" is "brazilian" to the free pass, a word of 9 phones against the
     command's 5, though "resume" fits far better. Taken for talk that starts like a command,
-    it was not heard; "stop it" still is talk (test_near_misses_are_talk_...)."""
+    it was not heard. Talk that starts like a command ("cancel the order") is still talk
+    (test_near_misses_are_talk_and_the_commands_between_them_are_heard)."""
     audio, _ = speechset.scene([("resume", speechset.piper("resume", length_scale=1.3))], gap=2.0)
     with open_listener("pocketsphinx") as listener:
         heard = [h.intent.name for h in _feed(listener, speechset.mix(audio, 30))]

@@ -224,11 +224,12 @@ class PocketsphinxDecoder:
         heard = normalize(free.hypstr) if free is not None else ""
         clear = self._margin(forced, free) >= MIN_MARGIN
         word_alone = " " not in text and clear
+        # One long word for a word alone is a misreading of it ("brazilian" for "resume").
+        misread_word = word_alone and " " not in heard
         ours = self._phones(text)
-        if len(self._phones(heard)) > MAX_EXTRA_PHONES * len(ours) and not (word_alone and " " not in heard):
+        if len(self._phones(heard)) > MAX_EXTRA_PHONES * len(ours) and not misread_word:
             # The free reading heard clearly more than the command ("stop it", "hold on
-            # tight"): talk that starts like a command, not the command on its own. One
-            # long word for a word alone is a misreading of it ("brazilian" for "resume").
+            # tight"): talk that starts like a command, not the command on its own.
             return Decoded(text, 0.0)
         if word_alone:
             # A word alone that no ordinary English fits as well: its agreement says little.
