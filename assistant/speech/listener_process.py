@@ -50,6 +50,8 @@ class ListenerProcess:
         self._arguments = (backend, model_dir, routine, strictness)
         self._listening: frozenset[str] | None = None
         self._closed = False
+        self._ended = False
+        """A call found the child's socket closed: it is gone, though maybe not yet reaped."""
         self._fed = 0
         """Samples given to the running child."""
         self._offset = 0.0
@@ -82,14 +84,8 @@ class ListenerProcess:
         """Drop any utterance in progress; start the child again if it died."""
         if self._closed:
             return
-        if self._process.poll() is not None:
-            logger.warning("the recognizer's process ended (exit code %s); starting it again",
-                           self._process.returncode)
-            self._connection.close()
-            self._offset += self._fed / RATE
-            self._fed = 0
-            self._start()
-            self._call("listen_for", self._listening)
+        if self._ended or self._process.poll() is not None:
+            self._restart()
             return
         self._call("reset")
 
@@ -99,17 +95,38 @@ class ListenerProcess:
             return
         self._closed = True
         self._connection.close()
-        try:
-            self._process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        self._end_child()
 
     def __enter__(self) -> ListenerProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _restart(self) -> None:
+        """Start a new child whose stream goes on where the dead one's ended.
+
+        A killed child's socket closes a moment before the kernel lets it be
+        reaped (under load, long enough for `reset` to come in between), so a
+        child whose socket closed is waited for rather than polled.
+        """
+        self._connection.close()
+        self._end_child()
+        logger.warning("the recognizer's process ended (exit code %s); starting it again",
+                       self._process.returncode)
+        self._offset += self._fed / RATE
+        self._fed = 0
+        self._ended = False
+        self._start()
+        self._call("listen_for", self._listening)
+
+    def _end_child(self) -> None:
+        """Wait for the child to exit now that its socket is closed; kill it if it does not."""
+        try:
+            self._process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
 
     def _start(self) -> str:
         ours, theirs = socket.socketpair()
@@ -131,6 +148,7 @@ class ListenerProcess:
         try:
             self._connection.send((name, *args))
         except OSError as error:
+            self._ended = True
             raise RuntimeError("the recognizer's process ended") from error
         return self._reply()
 
@@ -139,6 +157,7 @@ class ListenerProcess:
             try:
                 kind, value = self._connection.recv()
             except (EOFError, OSError) as error:
+                self._ended = True
                 raise RuntimeError("the recognizer's process ended") from error
             if kind == "log":
                 logging.getLogger(value.name).handle(value)

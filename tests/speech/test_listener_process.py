@@ -73,6 +73,21 @@ def test_a_child_that_dies_is_started_again_listening_as_before_with_stream_time
     assert abs(heard[0].start - (said.start + (half + BLOCK) / 16000)) < 0.4
 
 
+def test_a_child_whose_socket_closed_before_it_could_be_reaped_is_started_again(
+        remote, commands_scene, monkeypatch) -> None:
+    """A killed child's socket closes a moment before it can be reaped; under load `reset` came
+    in that moment, took the child for alive, and failed instead of starting a new one."""
+    audio, _ = commands_scene
+    first = remote.pid
+    os.kill(first, signal.SIGKILL)
+    with pytest.raises(RuntimeError, match="process ended"):
+        remote.feed(audio[:BLOCK])
+    monkeypatch.setattr(remote._process, "poll", lambda: None)
+    remote.reset()
+    assert remote.pid != first
+    assert "time_left" in {h.intent.name for h in _feed(remote, audio)}
+
+
 def test_the_terminals_and_systemds_signals_are_left_to_the_service(remote, commands_scene) -> None:
     audio, _ = commands_scene
     for sig in (signal.SIGINT, signal.SIGTERM):
