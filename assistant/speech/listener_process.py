@@ -50,8 +50,6 @@ class ListenerProcess:
         self._arguments = (backend, model_dir, routine, strictness)
         self._listening: frozenset[str] | None = None
         self._closed = False
-        self._ended = False
-        """A call found the child's socket closed: it is gone, though maybe not yet reaped."""
         self._fed = 0
         """Samples given to the running child."""
         self._offset = 0.0
@@ -84,7 +82,7 @@ class ListenerProcess:
         """Drop any utterance in progress; start the child again if it died."""
         if self._closed:
             return
-        if self._ended or self._process.poll() is not None:
+        if self._connection.closed or self._process.poll() is not None:
             self._restart()
             return
         self._call("reset")
@@ -108,7 +106,8 @@ class ListenerProcess:
 
         A killed child's socket closes a moment before the kernel lets it be
         reaped (under load, long enough for `reset` to come in between), so a
-        child whose socket closed is waited for rather than polled.
+        call that finds the socket closed closes our end too, and a child
+        whose socket closed is waited for rather than polled.
         """
         self._connection.close()
         self._end_child()
@@ -116,7 +115,6 @@ class ListenerProcess:
                        self._process.returncode)
         self._offset += self._fed / RATE
         self._fed = 0
-        self._ended = False
         self._start()
         self._call("listen_for", self._listening)
 
@@ -148,7 +146,7 @@ class ListenerProcess:
         try:
             self._connection.send((name, *args))
         except OSError as error:
-            self._ended = True
+            self._connection.close()
             raise RuntimeError("the recognizer's process ended") from error
         return self._reply()
 
@@ -157,7 +155,7 @@ class ListenerProcess:
             try:
                 kind, value = self._connection.recv()
             except (EOFError, OSError) as error:
-                self._ended = True
+                self._connection.close()
                 raise RuntimeError("the recognizer's process ended") from error
             if kind == "log":
                 logging.getLogger(value.name).handle(value)
