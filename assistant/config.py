@@ -15,11 +15,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, ModelError
 from assistant.routine import Routine, default_routine, load_routine
 from assistant.tomlfile import TomlFile
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+MAX_BCM_PIN = 27
+"""The highest GPIO on a Raspberry Pi's 40-pin header, by BCM number."""
 
 
 def _spec(default: Any, doc: str, **rules: Any) -> Any:
@@ -64,8 +66,8 @@ class GpioSettings:
     """The bedside button and LED."""
 
     enabled: bool = _spec(True, "use the button and LED when GPIO is available")
-    button_pin: int = _spec(17, "BCM number of the button's GPIO", low=0, high=27)
-    led_pin: int = _spec(27, "BCM number of the LED's GPIO", low=0, high=27)
+    button_pin: int = _spec(17, "BCM number of the button's GPIO", low=0, high=MAX_BCM_PIN)
+    led_pin: int = _spec(27, "BCM number of the LED's GPIO", low=0, high=MAX_BCM_PIN)
     night_led_brightness: float = _spec(0.3, "LED brightness scale during the night hours", low=0.0, high=1.0)
 
 
@@ -74,9 +76,11 @@ class RoutineSettings:
     """Which routine, and timing changes to it."""
 
     file: str = _spec("", "a routine TOML file of your own; empty for the six stretches")
-    rest_seconds: float = _spec(-1.0, "rest between stretches; -1 keeps the routine's", low=-1, high=300)
-    ready_seconds: float = _spec(-1.0, "from 'Ready?' to 'Starting now'; -1 keeps the routine's", low=-1, high=60)
-    switch_seconds: float = _spec(-1.0, "time to change sides; -1 keeps the routine's", low=-1, high=120)
+    rest_seconds: float = _spec(-1.0, "rest between stretches; -1 keeps the routine's", low=0, high=300, keep=-1)
+    ready_seconds: float = _spec(
+        -1.0, "from 'Ready?' to 'Starting now'; -1 keeps the routine's", low=0, high=60, keep=-1
+    )
+    switch_seconds: float = _spec(-1.0, "time to change sides; -1 keeps the routine's", low=0, high=120, keep=-1)
     hold_seconds: dict[str, float] = field(
         default_factory=dict, metadata={"doc": "per-stretch hold seconds, e.g. { towel_stretch = 25 }"}
     )
@@ -116,7 +120,11 @@ class Settings:
                 f"{self.source}: routine.hold_seconds: no stretch called {', '.join(sorted(unknown))} "
                 f"(stretches: {', '.join(s.id for s in base.stretches)})"
             )
-        return dataclasses.replace(base, stretches=stretches, **changes)
+        routine = dataclasses.replace(base, stretches=stretches, **changes)
+        problem = routine.too_long()
+        if problem:
+            raise ConfigError(f"{self.source}: routine: with these timings the routine {problem}")
+        return routine
 
 
 _SECTIONS = {f.name: f.default_factory for f in dataclasses.fields(Settings) if f.name != "source"}
@@ -138,8 +146,9 @@ def _check_value(doc: TomlFile, section: str, spec: dataclasses.Field, value: An
         raise doc.error(section, name, f"must be one of {', '.join(meta['choices'])}, not {value!r}")
     if "pattern" in meta and not meta["pattern"].match(value):
         raise doc.error(section, name, f"must be a time like 22:00, not {value!r}")
-    if "low" in meta and not meta["low"] <= value <= meta["high"]:
-        raise doc.error(section, name, f"must be between {meta['low']} and {meta['high']}, not {value}")
+    if "low" in meta and not meta["low"] <= value <= meta["high"] and value != meta.get("keep"):
+        keep = f", or {meta['keep']:g} to keep the routine's" if "keep" in meta else ""
+        raise doc.error(section, name, f"must be between {meta['low']} and {meta['high']}{keep}, not {value}")
     return float(value) if spec.type == "float" else value
 
 
@@ -159,7 +168,55 @@ def parse_settings(doc: TomlFile) -> Settings:
                 raise doc.error(section, key, f"unknown key (allowed: {', '.join(specs)})")
             values[key] = _check_value(doc, section, specs[key], value)
         sections[section] = factory(**values)
-    return Settings(**sections, source=doc.path)
+    settings = Settings(**sections, source=doc.path)
+    _check_together(doc, settings)
+    return settings
+
+
+def _check_together(doc: TomlFile, settings: Settings) -> None:
+    """Values that are each fine alone but make no sense side by side."""
+    gpio, audio = settings.gpio, settings.audio
+    if gpio.button_pin == gpio.led_pin:
+        key = "led_pin" if doc.line_of("gpio", "led_pin") else "button_pin"
+        raise doc.error("gpio", key, f"the button and the LED cannot share GPIO {gpio.led_pin}")
+    if audio.night_start == audio.night_end:
+        key = "night_end" if doc.line_of("audio", "night_end") else "night_start"
+        raise doc.error(
+            "audio", key,
+            f"night_start and night_end are both {audio.night_end}, which leaves no night hours; "
+            "for one loudness all day, set night_volume to the same as volume",
+        )
+
+
+def check_settings(settings: Settings) -> Routine:
+    """Everything `run` would refuse, found now: the routine, and the vosk model `backend = "vosk"` insists on.
+
+    One rule for exit code 78: a fault in the config or in a file it names is a
+    configuration error, which a restart will not fix.
+    """
+    routine = settings.load_routine()
+    if settings.speech.backend == "vosk":
+        from assistant.hearing import vosk_model_dir
+        from assistant.paths import data_dir
+        from assistant.speech.backends.vosk import VoskDecoder
+
+        try:
+            VoskDecoder(vosk_model_dir(settings, data_dir())).close()
+        except ModelError as error:
+            raise speech_model_error(settings, error) from None
+    return routine
+
+
+def speech_model_error(settings: Settings, error: ModelError) -> ConfigError:
+    """The config insists on vosk and its model is missing or broken: a configuration error."""
+    reason = f"{error}; or set backend = \"auto\" to hear with the built-in recognizer meanwhile"
+    if settings.source == "defaults":
+        return ConfigError(f"speech.backend: {reason}")
+    try:
+        doc = TomlFile.load(settings.source)
+    except ConfigError:
+        return ConfigError(f"{settings.source}: speech.backend: {reason}")
+    return doc.error("speech", "backend", reason)
 
 
 def find_config(explicit: str | None) -> Path | None:

@@ -14,6 +14,7 @@ import http.client
 import logging
 import os
 import shutil
+import stat
 import tarfile
 import tempfile
 import urllib.error
@@ -31,6 +32,17 @@ Progress = Callable[[int, "int | None"], None]
 """Called with (bytes so far, total bytes or None when the server did not say)."""
 
 _CHUNK = 1 << 16
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
+"""The archives `unpack_archive_atomically` can unpack."""
+
+
+def archive_suffix(url: str) -> str:
+    """The archive type at the end of `url`'s path (".tar.gz", not ".gz"); `DownloadError` for any other."""
+    name = urllib.parse.urlsplit(url).path.lower()
+    for suffix in ARCHIVE_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix
+    raise DownloadError(f"{url}: unknown archive type (expected one of {', '.join(ARCHIVE_SUFFIXES)})")
 
 
 def fetch_verified(
@@ -146,23 +158,25 @@ def unpack_archive_atomically(archive: Path, dest_dir: Path) -> Path:
 
 
 def _extract(archive: Path, into: Path) -> None:
-    name = archive.name.lower()
     try:
-        if name.endswith(".zip"):
+        if archive_suffix(archive.name) == ".zip":
             with zipfile.ZipFile(archive) as zipped:
-                for member in zipped.namelist():
-                    _check_inside(into, member, archive)
+                for member in zipped.infolist():
+                    _check_zip_member(into, member, archive)
                 zipped.extractall(into)
-        elif name.endswith((".tar.gz", ".tgz", ".tar")):
+        else:
             with tarfile.open(archive) as tarred:
                 tarred.extractall(into, filter="data")
-        else:
-            raise DownloadError(f"{archive}: unknown archive type (expected .zip or .tar.gz)")
     except (zipfile.BadZipFile, tarfile.TarError, EOFError) as error:
         raise DownloadError(f"{archive} is not a valid archive: {error}") from error
+    except OSError as error:
+        raise DownloadError(f"{archive} cannot be unpacked: {error}") from error
 
 
-def _check_inside(root: Path, member: str, archive: Path) -> None:
-    target = (root / member).resolve()
+def _check_zip_member(root: Path, member: zipfile.ZipInfo, archive: Path) -> None:
+    """A member lands inside `root` and is a file or a directory (zipfile would write a link as a file)."""
+    target = (root / member.filename).resolve()
     if not target.is_relative_to(root.resolve()):
-        raise DownloadError(f"{archive}: member {member!r} would land outside {root}")
+        raise DownloadError(f"{archive}: member {member.filename!r} would land outside {root}")
+    if stat.S_ISLNK(member.external_attr >> 16):
+        raise DownloadError(f"{archive}: member {member.filename!r} is a symbolic link, which a model never holds")

@@ -20,6 +20,7 @@ from typing import Any
 
 from assistant.audio import device_setting
 from assistant.errors import DeviceError
+from assistant.speech.listener import VOSK_MODEL
 from assistant.speech.vad import RATE
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ RESCAN_SECONDS = 10.0
 (each time the speaker is reopened, so not more often than this)."""
 MAX_QUEUED_SECONDS = 10.0
 """Audio that arrives while this much waits for the decoder is dropped."""
-VOSK_MODEL = "vosk-model-small-en-us-0.15"
 
 
 def vosk_model_dir(settings: Any, data_dir: Path) -> Path:

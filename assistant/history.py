@@ -179,6 +179,11 @@ class History(Closing):
         """Open without writing anything; None when there is no history yet. Raises AssistantError if unreadable."""
         try:
             present = self.path.exists()
+            folder = self.path.parent
+            if folder.exists() and not folder.is_dir():
+                raise AssistantError(f"the state directory {folder} is a file, not a directory; move it aside")
+            if self.path.is_dir():
+                raise AssistantError(f"history {self.path} is a directory, not a history file; move it aside")
         except OSError as error:
             raise AssistantError(f"cannot read history {self.path}: {error.strerror.lower()}; {_TRY_SUDO}") from None
         if not present:

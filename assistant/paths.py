@@ -8,11 +8,18 @@ directories apply. Nothing here creates a directory: whoever writes does.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 APP = "footstretch"
 SYSTEM_CONFIG = Path("/etc/footstretch/config.toml")
+_FILE_NAME = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$")
+
+
+def is_file_name(name: str) -> bool:
+    """`name` is one plain file name (letters, digits, `_ - .`, not starting with a dot), so it stays in its directory."""
+    return bool(_FILE_NAME.match(name)) and len(name) <= 255
 
 
 def state_dir(environ: Mapping[str, str] | None = None) -> Path:

@@ -6,8 +6,11 @@ parsed, so `TomlFile.line_of` finds them again in the source text.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,10 @@ from typing import Any
 from assistant.errors import ConfigError
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?\s*(#.*)?$")
+MAX_BYTES = 1 << 20
+"""A config or routine is a few kilobytes; a larger file is a mistake, not something to read whole."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and newline: never meant, and raw on a terminal they act."""
 
 
 @dataclass(frozen=True)
@@ -27,9 +34,19 @@ class TomlFile:
 
     @classmethod
     def load(cls, path: str | Path) -> "TomlFile":
-        """Read and parse `path`, turning every failure into a `ConfigError`."""
+        """Read and parse `path`, turning every failure into a `ConfigError`.
+
+        Only a regular file of at most `MAX_BYTES` is read: a FIFO would block,
+        and `/dev/zero` never ends.
+        """
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise ConfigError(f"{path}: not a regular file")
+            with open(path, "rb") as file:
+                data = file.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise ConfigError(f"{path}: larger than {MAX_BYTES // 1024} KiB, so not a footstretch file")
+            text = data.decode("utf-8")
         except FileNotFoundError:
             raise ConfigError(f"{path}: file not found") from None
         except (OSError, UnicodeDecodeError) as error:
@@ -43,7 +60,18 @@ class TomlFile:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: not valid TOML: {error}") from None
-        return cls(path=path, text=text, data=data)
+        except RecursionError:
+            raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
+        doc = cls(path=path, text=text, data=data)
+        doc._check_characters()
+        return doc
+
+    def _check_characters(self) -> None:
+        """Reject control characters in any key or string, naming where the first one is."""
+        for table, key, index, value in _leaves(self.data):
+            found = _CONTROL.search(key + (value if isinstance(value, str) else ""))
+            if found:
+                raise self.error(table, key, f"holds the control character {found.group()!r}", index)
 
     def line_of(self, table: str | None, key: str | None = None, index: int = 0) -> int | None:
         """Line number (1-based) of `key` inside the `index`-th `[table]`/`[[table]]`.
@@ -77,3 +105,29 @@ class TomlFile:
         if table and index:
             name = f"{table}[{index + 1}]" + (f".{key}" if key else "")
         return ConfigError(f"{where}: {name or 'file'}: {reason}")
+
+
+def _leaves(data: dict[str, Any]) -> Iterator[tuple[str | None, str, int, Any]]:
+    """(table, key, index in an array of tables, value) of every value, strings inside lists included."""
+    for name, value in data.items():
+        if isinstance(value, dict):
+            yield from ((name, key, 0, item) for key, item in _flat(value))
+        elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            for index, table in enumerate(value):
+                yield from ((name, key, index, item) for key, item in _flat(table))
+        else:
+            yield from ((None, name, 0, item) for _, item in _flat({name: value}))
+
+
+def _flat(table: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(key, value) of a table, each nested table's and list's values under the top-level key."""
+    for key, value in table.items():
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack += [*item.keys(), *item.values()]
+            elif isinstance(item, list):
+                stack += item
+            else:
+                yield key, item

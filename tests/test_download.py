@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import tarfile
 import threading
 import zipfile
@@ -166,3 +167,39 @@ def test_corrupt_archive_leaves_no_destination(tmp_path: Path) -> None:
     with pytest.raises(DownloadError, match="not a valid archive"):
         unpack_archive_atomically(archive, tmp_path / "models" / "m")
     assert list((tmp_path / "models").iterdir()) == []
+
+
+def _tar_gz_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tarred:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tarred.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("suffix", [".tar.gz", ".tgz", ".zip"])
+def test_a_model_is_fetched_and_installed_whatever_its_archive_type(server, tmp_path, monkeypatch, suffix) -> None:
+    from assistant.speech import models
+
+    base, files = server
+    contents = {"m-1/am/final.mdl": b"model", "m-1/conf/model.conf": b"--x"}
+    blob = _zip_of(contents) if suffix == ".zip" else _tar_gz_of(contents)
+    files.blobs[f"/m-1{suffix}"] = blob
+    manifest = tmp_path / "models.json"
+    manifest.write_text(json.dumps({"m-1": {"url": f"{base}/m-1{suffix}", "sha256": _sha(blob)}}))
+    monkeypatch.setenv(models.MANIFEST_ENV, str(manifest))
+    installed = models.fetch("m-1", tmp_path / "models")
+    assert (installed / "am" / "final.mdl").read_bytes() == b"model"
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["m-1"]
+
+
+def test_a_model_url_that_is_no_archive_is_refused_before_any_download(tmp_path, monkeypatch) -> None:
+    from assistant.speech import models
+
+    manifest = tmp_path / "models.json"
+    manifest.write_text(json.dumps({"m-1": {"url": "http://127.0.0.1:9/m-1.rar", "sha256": "0" * 64}}))
+    monkeypatch.setenv(models.MANIFEST_ENV, str(manifest))
+    with pytest.raises(DownloadError, match="unknown archive type"):
+        models.fetch("m-1", tmp_path / "models")

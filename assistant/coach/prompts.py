@@ -135,15 +135,6 @@ def time_left_total(seconds: float) -> str:
     return f"{duration_words(seconds).capitalize()} in the whole routine."
 
 
-def _longest_routine_seconds(routine: Routine) -> float:
-    """A generous bound on how long the routine can take without pauses."""
-    per_round = routine.ready_seconds + max(routine.switch_seconds, routine.rep_rest_seconds, 10) + 10
-    return sum(
-        max(s.setup_seconds, 30) + routine.rest_seconds + len(s.side_names) * s.reps * (s.seconds + per_round)
-        for s in routine.stretches
-    )
-
-
 def idle_first(routine: Routine) -> str:
     """Answer to "what's next" while idle."""
     return f"Say start my foot stretches to begin. The first one is {routine.stretches[0].name}."
@@ -160,7 +151,7 @@ def all_prompts(routine: Routine) -> list[str]:
     texts += [count_word(n) for n in range(1, COUNTDOWN_LONG + 1)]
     longest_hold = max(round(s.seconds) for s in routine.stretches)
     texts += [time_left_here(n, per_side) for n in range(1, longest_hold + 1) for per_side in (True, False)]
-    texts += [time_left_total(n) for n in range(5, round(_longest_routine_seconds(routine)) + 60, 5)]
+    texts += [time_left_total(n) for n in range(5, round(routine.longest_seconds) + 60, 5)]
     count = len(routine.stretches)
     for index, stretch in enumerate(routine.stretches):
         texts += [announce(stretch, index, count), ready(stretch), finish(routine, stretch)]

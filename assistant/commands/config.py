@@ -27,10 +27,10 @@ def run_example(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate the config (and the routine it names) and print what is in effect."""
-    from assistant.config import load_settings
+    from assistant.config import check_settings, load_settings
 
     settings = load_settings(args.config)
-    settings.load_routine()
+    check_settings(settings)
     print(f"# settings from {settings.source}: valid")
     for section in dataclasses.fields(settings):
         value = getattr(settings, section.name)

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.arguments import number_in
+
 DEFAULT_SPEED = 10.0
 """The ten-minute routine then takes about a minute."""
 COMMAND = "start my foot stretches"
@@ -24,8 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "demo", help="run the whole routine end to end on a virtual sound card and mock GPIO"
     )
-    parser.add_argument("--speed", type=float, default=DEFAULT_SPEED,
-                        help=f"time compression (default {DEFAULT_SPEED:g}: about a minute)")
+    parser.add_argument("--speed", type=number_in(0.5, 50), default=DEFAULT_SPEED,
+                        help=f"time compression, 0.5 to 50 (default {DEFAULT_SPEED:g}: about a minute)")
     parser.add_argument("--out", default="demo-out", metavar="DIR",
                         help="where timeline.jsonl and spoken.wav go (default demo-out)")
     parser.set_defaults(func=run)
@@ -35,10 +37,6 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo and report what happened."""
     if "sounddevice" in sys.modules:
         raise RuntimeError("the virtual card must be set up before sounddevice is imported")
-    if not 0.5 <= args.speed <= 50:
-        from assistant.errors import InputError
-
-        raise InputError("--speed must be between 0.5 and 50")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     card = _virtual_card(out)

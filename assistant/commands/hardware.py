@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.coach.messages import Gesture, LedPattern
+from assistant.config import MAX_BCM_PIN
 from assistant.errors import DeviceError, InputError
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ BUTTON_STEPS = (
     (Gesture.LONG, "Press and hold the button for two seconds, then let go."),
     (Gesture.DOUBLE, "Press the button twice, quickly."),
 )
-LAST_GPIO = 27
 GESTURE_TIMEOUT = 20.0
 SAMPLE_SECONDS = 0.01
 BOUNCE = (0.0, 0.003, 0.006)  # a bouncy contact: the edge, a glitch back, the edge again
@@ -141,8 +141,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Run the hardware test; 0 when every check passed, 1 otherwise."""
     for pin in (args.button_pin, args.led_pin):
-        if not 0 <= pin <= LAST_GPIO:
-            raise InputError(f"GPIO{pin} is not on the 40-pin header (GPIO0 to GPIO{LAST_GPIO})")
+        if not 0 <= pin <= MAX_BCM_PIN:
+            raise InputError(f"GPIO{pin} is not on the 40-pin header (GPIO0 to GPIO{MAX_BCM_PIN})")
     if args.button_pin == args.led_pin:
         raise InputError("the button and the LED need different pins")
     checks = _run_mock(args) if args.mock else _run_real(args)

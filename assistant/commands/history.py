@@ -8,16 +8,21 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import InputError
+from assistant.arguments import number_in
 
 if TYPE_CHECKING:
     from assistant.history import Session
 
 
+MAX_LIMIT = 100_000
+"""More sessions than a person does in a lifetime of evenings."""
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `history` sub-command."""
     parser = subparsers.add_parser("history", help="show recent sessions and the streak of days")
-    parser.add_argument("--limit", type=int, default=10, metavar="N", help="how many sessions to show (default 10)")
+    parser.add_argument("--limit", type=number_in(1, MAX_LIMIT, integer=True), default=10, metavar="N",
+                        help=f"how many sessions to show, 1 to {MAX_LIMIT} (default 10)")
     parser.add_argument("--json", action="store_true", help="print the streak and sessions as one JSON document")
     parser.add_argument(
         "--state-dir",
@@ -33,8 +38,6 @@ def run(args: argparse.Namespace) -> int:
     from assistant.history import History, history_path
     from assistant.paths import state_dir
 
-    if args.limit < 1:
-        raise InputError(f"--limit must be 1 or more, not {args.limit}")
     directory = Path(args.state_dir) if args.state_dir else state_dir()
     path = history_path(directory)
     with History(path, readonly=True) as history:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import wave
 from pathlib import Path
-
-from assistant.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,44 +19,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def read_audio(path: Path):  # noqa: ANN201 - numpy is imported lazily
-    """Read any PCM WAV as 16 kHz mono int16, resampling and mixing down as needed."""
-    import numpy as np
-    import soxr
-
-    from assistant.speech.vad import RATE
-
-    try:
-        with wave.open(str(path), "rb") as wav:
-            rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
-            raw = wav.readframes(wav.getnframes())
-    except (wave.Error, EOFError) as error:
-        raise InputError(f"{path} is not a WAV file ({error})") from error
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror or error}") from error
-    kinds = {1: ("u1", 128.0, 128.0), 2: ("<i2", 0.0, 32768.0), 4: ("<i4", 0.0, 2147483648.0)}
-    if width not in kinds:
-        raise InputError(f"{path}: {8 * width}-bit WAV is not supported (use 8, 16 or 32-bit PCM)")
-    dtype, offset, scale = kinds[width]
-    samples = (np.frombuffer(raw, dtype=dtype).astype(np.float32) - offset) / scale
-    mono = samples[: len(samples) // channels * channels].reshape(-1, channels).mean(axis=1)
-    if rate != RATE:
-        mono = soxr.resample(mono, rate, RATE)
-    return np.clip(np.round(mono * 32767), -32768, 32767).astype(np.int16)
+BLOCK = 1600
+"""Samples fed to the listener at a time: 0.1 s, as the service's microphone delivers them."""
 
 
 def run(args: argparse.Namespace) -> int:
-    """Decode the file in real-time-sized blocks and print each command heard."""
+    """Decode the file a block at a time, as the service hears, and print each command as it is heard."""
+    from assistant.audio.clip import open_wav, wav_blocks
     from assistant.speech.listener import open_listener
+    from assistant.speech.vad import RATE
 
-    audio = read_audio(args.file)
+    with open_wav(args.file):
+        pass  # a file that is not audio is refused before the recognizer loads
     with open_listener(args.backend, args.model, strictness=args.strictness) as listener:
-        heard = []
-        for offset in range(0, len(audio), 1600):
-            heard += listener.feed(audio[offset: offset + 1600])
-        heard += listener.flush()
+        for block in wav_blocks(args.file, RATE, BLOCK):
+            _print(listener.feed(block), args.json)
+        _print(listener.flush(), args.json)
+    return 0
+
+
+def _print(heard: list, as_json: bool) -> None:  # noqa: ANN001 - HeardCommand, imported lazily
     for command in heard:
-        if args.json:
+        if as_json:
             print(json.dumps({
                 "text": command.text, "intent": command.intent.name, "slots": command.intent.slots,
                 "start": command.start, "end": command.end, "confidence": command.confidence,
@@ -67,4 +48,3 @@ def run(args: argparse.Namespace) -> int:
         else:
             slots = "".join(f" {k}={v}" for k, v in command.intent.slots.items())
             print(f"{command.start:7.2f}-{command.end:7.2f}  {command.intent.name}{slots}  \"{command.text}\"  ({command.confidence:.2f})")
-    return 0

@@ -19,7 +19,8 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import logging
 
-    from assistant.config import load_settings
+    from assistant.config import load_settings, speech_model_error
+    from assistant.errors import ModelError
     from assistant.notify import JournalFormatter, stderr_is_journal
     from assistant.service import Places, Service
 
@@ -28,4 +29,10 @@ def run(args: argparse.Namespace) -> int:
             handler.setFormatter(JournalFormatter("%(name)s: %(message)s"))
     settings = load_settings(args.config)
     routine = settings.load_routine()
-    return asyncio.run(Service(settings, routine, Places.default()).run())
+    try:
+        return asyncio.run(Service(settings, routine, Places.default()).run())
+    except ModelError as error:
+        # The recognizer could not start, and with backend = "auto" it would have fallen back.
+        if settings.speech.backend == "vosk":
+            raise speech_model_error(settings, error) from None
+        raise

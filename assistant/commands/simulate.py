@@ -28,25 +28,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _split(spec: str, option: str) -> tuple[float, str]:
-    seconds, sep, rest = spec.partition(":")
-    try:
-        at = float(seconds)
-    except ValueError:
-        at = -1.0
-    if not sep or at < 0 or not rest.strip():
-        raise InputError(f"{option} {spec!r}: expected SECONDS:VALUE, e.g. {option} 12.5:pause")
-    return at, rest.strip()
-
-
 def parse_inputs(events: list[str], buttons: list[str]) -> list:
     """Turn `--event` and `--button` values into scripted inputs."""
     from assistant.coach.messages import Gesture
+    from assistant.arguments import timed_value
     from assistant.simulate import ScriptedInput
 
-    inputs = [ScriptedInput(at, text=text) for at, text in (_split(e, "--event") for e in events)]
+    inputs = [ScriptedInput(at, text=text) for at, text in (timed_value(e, "--event") for e in events)]
     for spec in buttons:
-        at, name = _split(spec, "--button")
+        at, name = timed_value(spec, "--button")
         try:
             gesture = Gesture(name.lower())
         except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,11 @@ STRETCH_IDS = (
     "heel_stretch",
 )
 SIDES = ("right", "left")
+MAX_STRETCHES = 50
+"""More stretches than any session of foot stretches needs; each one adds prompts to render."""
+MAX_ROUTINE_SECONDS = 4 * 3600.0
+"""The longest routine, by `Routine.longest_seconds`: well inside what the coach can say
+("about two hundred and forty minutes") and the simulation's virtual day."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,24 @@ class Routine:
     def index_of(self, stretch_id: str) -> int:
         """Position of the stretch in the routine."""
         return [s.id for s in self.stretches].index(stretch_id)
+
+    @property
+    def longest_seconds(self) -> float:
+        """A generous bound on how long the routine takes without pauses."""
+        per_round = self.ready_seconds + max(self.switch_seconds, self.rep_rest_seconds, 10) + 10
+        return sum(
+            max(s.setup_seconds, 30) + self.rest_seconds + len(s.side_names) * s.reps * (s.seconds + per_round)
+            for s in self.stretches
+        )
+
+    def too_long(self) -> str | None:
+        """Why the routine is longer than a routine can be, or None."""
+        if len(self.stretches) > MAX_STRETCHES:
+            return f"has {len(self.stretches)} stretches; a routine holds at most {MAX_STRETCHES}"
+        if self.longest_seconds > MAX_ROUTINE_SECONDS:
+            return (f"could take up to {self.longest_seconds / 60:.0f} minutes; "
+                    f"a routine takes at most {MAX_ROUTINE_SECONDS / 60:.0f}")
+        return None
 
 
 _ROUTINE_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -163,6 +187,7 @@ def parse_routine(doc: TomlFile) -> Routine:
             raise doc.error("stretch", "side_word", "must be 'foot' or 'leg'", index)
         if raw["sides"] and "{side}" not in raw["switch"]:
             raise doc.error("stretch", "switch", "must say {side} for a per-side stretch", index)
+        _check_template(doc, raw["switch"], index)
         seen.add(raw["id"])
         stretches.append(
             Stretch(
@@ -181,7 +206,7 @@ def parse_routine(doc: TomlFile) -> Routine:
             )
         )
     top = data["routine"]
-    return Routine(
+    routine = Routine(
         name=top["name"],
         stretches=tuple(stretches),
         rest_seconds=float(top["rest_seconds"]),
@@ -190,6 +215,27 @@ def parse_routine(doc: TomlFile) -> Routine:
         rep_rest_seconds=float(top["rep_rest_seconds"]),
         finish=top["finish"],
     )
+    problem = routine.too_long()
+    if problem:
+        raise doc.error(None, None, f"the routine {problem}")
+    return routine
+
+
+def _check_template(doc: TomlFile, template: str, index: int) -> None:
+    """A `switch` text may name only `{side}`: anything else would crash the coach at the switch, or say nonsense."""
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
+                  if name is not None]
+    except ValueError as error:
+        problem = str(error)
+    else:
+        problem = next((f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+                        for name, spec, conversion in fields if (name, spec, conversion) != ("side", "", None)), "")
+    if problem:
+        raise doc.error(
+            "stretch", "switch", f"is not a usable text ({problem}): it may name only {{side}}, and a brace "
+            "is written {{ or }}", index,
+        )
 
 
 def load_routine(path: str | Path) -> Routine:

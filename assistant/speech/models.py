@@ -7,8 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.download import fetch_verified, unpack_archive_atomically
+from assistant.download import archive_suffix, fetch_verified, unpack_archive_atomically
 from assistant.errors import InputError
+from assistant.paths import is_file_name
 from assistant.speech.listener import data_dir
 
 
@@ -46,9 +47,14 @@ def available() -> dict[str, ModelSource]:
         return dict(MODELS)
     try:
         entries = json.loads(Path(manifest).read_text(encoding="utf-8"))
-        return {name: ModelSource(name, e["url"], e["sha256"], int(e.get("size", 0))) for name, e in entries.items()}
+        sources = {name: ModelSource(name, e["url"], e["sha256"], int(e.get("size", 0))) for name, e in entries.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise InputError(f"{manifest}: not a usable model manifest ({error})") from error
+    for name, source in sources.items():
+        if not is_file_name(name):
+            raise InputError(f"{manifest}: model name {name!r} is not a plain file name")
+        archive_suffix(source.url)
+    return sources
 
 
 def installed(root: Path | None = None) -> list[str]:
@@ -66,7 +72,7 @@ def fetch(name: str, root: Path | None = None, progress=None) -> Path:  # noqa: 
         raise InputError(f"unknown model {name!r}; known: {', '.join(sorted(sources))}")
     source = sources[name]
     root = root or data_dir()
-    archive = root / f".{name}{Path(source.url).suffix or '.zip'}"
+    archive = root / f".{name}{archive_suffix(source.url)}"
     fetch_verified(source.url, source.sha256, archive, progress=progress)
     target = unpack_archive_atomically(archive, root / name)
     archive.unlink(missing_ok=True)

@@ -21,6 +21,7 @@ import numpy as np
 
 from assistant.audio.clip import Audio
 from assistant.errors import InputError, ModelError
+from assistant.paths import is_file_name
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -29,15 +30,17 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_VOICE = "en_US-joe-medium"
 SENTENCE_GAP_SECONDS = 0.25
-CLAUSE_GAP_SECONDS = 0.12
-MAX_PIECE_CHARS = 60
 """Silence between two sentences of one prompt; piper itself leaves none."""
+CLAUSE_GAP_SECONDS = 0.12
+"""Silence where a long sentence is split at a comma."""
+WORD_GAP_SECONDS = 0.04
+"""Silence where a clause with no punctuation is split between two words."""
+MAX_PIECE_CHARS = 60
+"""The most piper is given at once (see `speakable_pieces`)."""
 PEAK_LEVEL = 0.9
 """Piper normalises each sentence to full scale; this leaves headroom so that
 resampling and the fades never clip."""
 MIN_RATE, MAX_RATE = 0.5, 2.0
-
-_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 
 def length_scale_for(rate: float) -> float:
@@ -114,7 +117,7 @@ class Voice:
 
     @classmethod
     def _open_files(cls, name: str, model: Path, config: Path) -> "Voice":
-        if not _NAME.match(name):
+        if not is_file_name(name):
             raise ModelError(f"voice name {name!r} is not a piper voice name")
         if not (model.is_file() and config.is_file()):
             raise ModelError(
@@ -168,26 +171,51 @@ class Voice:
 
 
 def speakable_pieces(text: str) -> list[tuple[str, float]]:
-    """Split `text` into sentences, and long sentences at commas, each with the pause after it.
+    """Split `text` into pieces of at most `MAX_PIECE_CHARS`, each with the pause after it.
 
-    Piper's memory grows with the length of what it says at once (a long
-    sentence peaks near 90 MB above the loaded voice); pieces of at most
-    `MAX_PIECE_CHARS` keep the service inside a Pi Zero's memory, and a short
-    pause where the comma was sounds the same as piper's own.
+    Piper's memory grows with the square of what it says at once (500
+    characters with no punctuation peaked at 0.8 GB), so nothing longer ever
+    reaches it. Sentences are split at commas where they can be, a clause with
+    no punctuation between words, and a single longer "word" every
+    `MAX_PIECE_CHARS` characters. The pause where a comma was sounds the same
+    as piper's own.
     """
     result: list[tuple[str, float]] = []
     for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
-        clauses = re.split(r"(?<=[,;:])\s+", sentence)
         current = ""
-        for clause in clauses:
-            if current and len(current) + 1 + len(clause) > MAX_PIECE_CHARS:
+        for clause in re.split(r"(?<=[,;:])\s+", sentence):
+            runs = _word_runs(clause)
+            for run in runs[:-1]:
+                if current:
+                    result.append((current, CLAUSE_GAP_SECONDS))
+                result.append((run, WORD_GAP_SECONDS))
+                current = ""
+            last = runs[-1] if runs else ""
+            if current and len(current) + 1 + len(last) > MAX_PIECE_CHARS:
                 result.append((current, CLAUSE_GAP_SECONDS))
-                current = clause
+                current = last
             else:
-                current = f"{current} {clause}".strip()
+                current = f"{current} {last}".strip()
         if current:
             result.append((current, SENTENCE_GAP_SECONDS))
     return result
+
+
+def _word_runs(clause: str) -> list[str]:
+    """`clause` as runs of whole words of at most `MAX_PIECE_CHARS`; a longer word is cut."""
+    runs: list[str] = []
+    current = ""
+    for word in clause.split():
+        for start in range(0, len(word), MAX_PIECE_CHARS):
+            part = word[start:start + MAX_PIECE_CHARS]
+            if current and len(current) + 1 + len(part) > MAX_PIECE_CHARS:
+                runs.append(current)
+                current = part
+            else:
+                current = f"{current} {part}".strip()
+    if current:
+        runs.append(current)
+    return runs
 
 
 def _fingerprint(name: str, model: Path, config: Path) -> str:

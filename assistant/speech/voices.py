@@ -13,6 +13,7 @@ from pathlib import Path
 
 from assistant.download import Progress, fetch_verified
 from assistant.errors import DownloadError, InputError
+from assistant.paths import is_file_name
 from assistant.tomlfile import TomlFile
 
 MANIFEST = Path(__file__).resolve().parents[1] / "data" / "voices.toml"
@@ -70,6 +71,8 @@ def load_manifest(path: Path = MANIFEST) -> dict[str, VoiceEntry]:
         bundled = table.get("bundled", False)
         if not isinstance(bundled, bool):
             raise doc.error("voice", "bundled", "must be true or false", index)
+        if not is_file_name(values["name"]):
+            raise doc.error("voice", "name", f"{values['name']!r} is not a plain file name", index)
         if values["name"] in entries:
             raise doc.error("voice", "name", f"{values['name']} is listed twice", index)
         entries[values["name"]] = VoiceEntry(**values, bundled=bundled)

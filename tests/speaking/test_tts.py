@@ -8,10 +8,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistant.audio.clip import Audio
 from assistant.errors import InputError
-from assistant.speech.tts import DEFAULT_VOICE, PEAK_LEVEL, Voice, bundled_voice_files, length_scale_for
+from assistant.speech.tts import (
+    CLAUSE_GAP_SECONDS,
+    DEFAULT_VOICE,
+    MAX_PIECE_CHARS,
+    PEAK_LEVEL,
+    SENTENCE_GAP_SECONDS,
+    WORD_GAP_SECONDS,
+    Voice,
+    bundled_voice_files,
+    length_scale_for,
+    speakable_pieces,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -85,3 +98,36 @@ def test_an_installed_voice_is_loaded_by_name(tmp_path: Path) -> None:
     voice = Voice.load("en_US-copy-medium", tmp_path)
     assert voice.name == "en_US-copy-medium"
     assert voice.synthesize("Next.").duration > 0.2
+
+
+@given(st.lists(st.sampled_from(["word", "stretch", "a" * 75, ",", ".", "!", " ", "\n"]), max_size=120))
+def test_no_piece_given_to_piper_is_longer_than_the_limit_and_no_word_is_lost(parts: list[str]) -> None:
+    text = " ".join(parts)
+    pieces = speakable_pieces(text)
+    assert all(0 < len(piece) <= MAX_PIECE_CHARS for piece, _ in pieces)
+    assert "".join(piece for piece, _ in pieces).replace(" ", "") == "".join(text.split())
+
+
+def test_long_unpunctuated_text_is_split_between_words_with_the_shortest_pause() -> None:
+    pieces = speakable_pieces("the quick brown fox jumps " * 20)
+    assert len(pieces) > 5 and all(not piece.startswith(" ") for piece, _ in pieces)
+    assert {pause for _, pause in pieces[:-1]} == {WORD_GAP_SECONDS}
+    assert all(piece.split()[-1] in {"the", "quick", "brown", "fox", "jumps"} for piece, _ in pieces)
+
+
+def test_a_long_sentence_is_still_split_at_its_commas_first() -> None:
+    sentence = "Sit up slowly, swing your legs off the bed and stand up, keep one hand on the bed or a wall."
+    assert speakable_pieces(sentence) == [
+        ("Sit up slowly, swing your legs off the bed and stand up,", CLAUSE_GAP_SECONDS),
+        ("keep one hand on the bed or a wall.", SENTENCE_GAP_SECONDS),
+    ]
+
+
+@pytest.mark.integration
+def test_saying_text_with_no_punctuation_costs_no_more_memory_than_with_commas(tmp_path: Path) -> None:
+    from tests.careless import footstretch
+
+    bare = footstretch(tmp_path, "say", "the quick brown fox jumps " * 40, "--out", str(tmp_path / "a.wav"))
+    commas = footstretch(tmp_path, "say", "the quick brown fox jumps, " * 40, "--out", str(tmp_path / "b.wav"))
+    assert bare.returncode == commas.returncode == 0, bare.stderr
+    assert bare.peak_mb <= commas.peak_mb * 1.1, (bare.peak_mb, commas.peak_mb)
