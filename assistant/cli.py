@@ -15,14 +15,22 @@ import os
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from assistant import __version__, commands
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InputError
+
+
+class _Parser(argparse.ArgumentParser):
+    """Reports a bad argument as an `InputError`: one line and exit code 2, like every other mistake."""
+
+    def error(self, message: str) -> NoReturn:
+        raise InputError(f"{message} (see {self.prog} --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every registered sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="footstretch",
         description="An offline bedside voice coach for six foot stretches.",
     )
@@ -38,7 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except InputError as error:
+        print(f"footstretch: {error}", file=sys.stderr)
+        return error.exit_code
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",

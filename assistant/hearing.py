@@ -10,6 +10,7 @@ without a restart.
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import threading
@@ -32,6 +33,17 @@ RESCAN_SECONDS = 10.0
 (each time the speaker is reopened, so not more often than this)."""
 MAX_QUEUED_SECONDS = 10.0
 """Audio that arrives while this much waits for the decoder is dropped."""
+
+
+OpenMicrophone = Callable[..., Any]
+"""`open_microphone(on_audio, block_seconds=...)`: a started microphone with `alive` and `close()`,
+handing 16 kHz int16 mono blocks to `on_audio`; `DeviceError` when there is none."""
+
+
+def _portaudio_microphone(device: int | str | None, on_audio: Callable[[Any], None], *, block_seconds: float) -> Any:
+    from assistant.audio.capture import Microphone
+
+    return Microphone(on_audio, device, block_seconds=block_seconds)
 
 
 def vosk_model_dir(settings: Any, data_dir: Path) -> Path:
@@ -62,6 +74,7 @@ class Ears:
         listening: frozenset[str] | None = None,
         speed: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        open_microphone: OpenMicrophone | None = None,
     ) -> None:
         from assistant.audio.pacing import Pacer
         from assistant.speech.listener_process import ListenerProcess
@@ -70,7 +83,8 @@ class Ears:
             settings.speech.backend, vosk_model_dir(settings, places.data), routine,
             strictness=settings.speech.strictness,
         )
-        self._device = device_setting(settings.audio.input_device)
+        self._open_microphone = open_microphone or functools.partial(
+            _portaudio_microphone, device_setting(settings.audio.input_device))
         self._on_command = on_command
         self._on_problem = on_problem
         self._rescan = rescan
@@ -150,7 +164,7 @@ class Ears:
             self._closed.wait(RETRY_SECONDS)
 
     def _supervise(self) -> None:
-        from assistant.audio.capture import BLOCK_SECONDS, Microphone
+        from assistant.audio.capture import BLOCK_SECONDS
 
         while not self._closed.is_set():
             if self._microphone is not None and not self._microphone.alive:
@@ -161,8 +175,7 @@ class Ears:
                 self._rescan_now()
             if self._microphone is None:
                 try:
-                    self._microphone = Microphone(self._on_audio, self._device,
-                                                  block_seconds=BLOCK_SECONDS * self._speed)
+                    self._microphone = self._open_microphone(self._on_audio, block_seconds=BLOCK_SECONDS * self._speed)
                 except DeviceError as error:
                     if not self._missing:
                         logger.error("no microphone (%s); retrying every %.0f s", error, RETRY_SECONDS)

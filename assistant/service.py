@@ -98,6 +98,8 @@ class RunOptions:
     """Events fed to the coach right after start-up."""
     sinks: tuple[Callable[[dict[str, Any]], None], ...] = field(default_factory=tuple)
     """Where timeline records go."""
+    open_microphone: Any = None
+    """Opens the microphone (`hearing.OpenMicrophone`); None for PortAudio's input device."""
 
 
 class Service:
@@ -376,6 +378,7 @@ class Service:
             # From the first block of audio: at boot the TV's "skip" must not be heard either.
             listening=self.coach.listening_for(),
             speed=self.options.speed if self.options.pace_audio else None,
+            open_microphone=self.options.open_microphone,
         )
         stack.callback(hearing.close)
         return hearing

@@ -8,6 +8,7 @@ its peak memory and whether it was cut off.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -54,29 +55,37 @@ def home_environment(root: Path) -> dict[str, str]:
     return env
 
 
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.executable, [sys.executable, "-m", "assistant", *sys.argv[2:]])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+"""Runs the command as its child and writes its exit code and peak memory. The kernel carries a
+process's peak memory across fork and exec, so the command must come from this small process,
+not from the test process, whose own memory it would otherwise report."""
+
+
 def footstretch(root: Path, *args: str, timeout: float = 60) -> Outcome:
     """Run `footstretch ARGS` in `root`'s home and measure it; killed after `timeout` seconds."""
     started = time.monotonic()
-    with open(root / "stdout", "w+b") as out, open(root / "stderr", "w+b") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "assistant", *args], env=home_environment(root), cwd=root,
-            stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-        )
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.02)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Outcome(process.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"),
-                       usage.ru_maxrss / 1024, time.monotonic() - started)
+    report = root / "outcome"
+    report.unlink(missing_ok=True)
+    launcher = subprocess.Popen(
+        [sys.executable, "-c", _LAUNCHER, str(report), *args], env=home_environment(root),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = launcher.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(launcher.pid, signal.SIGKILL)
+        stdout, stderr = launcher.communicate()
+    code, peak = report.read_text().split() if report.exists() else ("-9", "0")
+    return Outcome(int(code), stdout, stderr, int(peak) / 1024, time.monotonic() - started)
 
 
 def files_outside(root: Path, allowed: tuple[str, ...]) -> list[str]:
@@ -84,7 +93,7 @@ def files_outside(root: Path, allowed: tuple[str, ...]) -> list[str]:
     found = []
     for path in root.rglob("*"):
         relative = path.relative_to(root).as_posix()
-        if relative in _HOME_FOLDERS + ("stdout", "stderr"):
+        if relative in _HOME_FOLDERS + ("outcome",):
             continue
         if not any(relative == place or relative.startswith(place + "/") or place.startswith(relative + "/")
                    for place in allowed):

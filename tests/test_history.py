@@ -553,7 +553,8 @@ def test_history_command_with_no_history(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_history_command_rejects_a_bad_limit_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["history", "--state-dir", str(tmp_path), "--limit", "0"]) == 2
-    assert capsys.readouterr().err.strip() == "footstretch: --limit must be 1 or more, not 0"
+    assert capsys.readouterr().err.strip() == (
+        "footstretch: argument --limit: must be from 1 to 100000, not 0 (see footstretch history --help)")
 
 
 def test_history_command_on_a_damaged_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

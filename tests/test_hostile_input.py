@@ -109,6 +109,14 @@ def test_config_check_refuses_vosk_without_a_usable_model(tmp_path, model):
     assert "config.toml:2: speech.backend:" in outcome.stderr and 'backend = "auto"' in outcome.stderr
 
 
+def test_the_service_exits_78_when_the_vosk_model_it_is_told_to_use_is_missing(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[speech]\nbackend = "vosk"\nvosk_model = "{tmp_path / "none"}"\n[gpio]\nenabled = false\n')
+    outcome = footstretch(tmp_path, "run", "--config", str(config), timeout=60)
+    assert outcome.clear and outcome.returncode == EXIT_CONFIG, outcome.stderr
+    assert "config.toml:2: speech.backend: no vosk model in" in outcome.stderr
+
+
 # ---- 5. tracebacks become messages ----------------------------------------------------
 
 

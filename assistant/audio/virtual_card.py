@@ -13,8 +13,12 @@ read, so callers that care about timing pace their own input.
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 SYSTEM_ALSA_CONF = "/usr/share/alsa/alsa.conf"
 SAMPLE_RATE = 16000
@@ -79,3 +83,81 @@ def make_virtual_card(directory: str | Path, capture_pcm: bytes = b"") -> Virtua
         encoding="utf-8",
     )
     return card
+
+
+def make_live_card(directory: str | Path) -> VirtualCard:
+    """The card of `footstretch run --virtual-card DIR`, a contract outside checks rely on.
+
+    `DIR/playback.raw` is written (from empty) as the speaker plays, always
+    16 kHz mono s16le: ALSA's `plug` converts whatever rate and channels the
+    speaker opens with. `DIR/capture.raw` is heard live by `LiveCapture`, not
+    through ALSA; it is made empty if it is not there, and never truncated.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    card = VirtualCard(
+        config=directory / "asound.conf",
+        playback=directory / "playback.raw",
+        capture=directory / "capture.raw",
+    )
+    card.capture.touch()
+    card.playback.write_bytes(b"")
+    system = os.environ.get("FOOTSTRETCH_SYSTEM_ALSA_CONF", SYSTEM_ALSA_CONF)
+    card.config.write_text(
+        f"<{system}>\n"
+        "pcm.virtual_file {\n"
+        "    type file\n"
+        '    slave.pcm "null"\n'
+        f'    file "{card.playback}"\n'
+        '    format "raw"\n'
+        "}\n"
+        "pcm.virtual_out {\n"
+        "    type plug\n"
+        f'    slave {{ pcm "virtual_file"  format S16_LE  rate {SAMPLE_RATE}  channels 1 }}\n'
+        "}\n"
+        'pcm.!default { type asym  playback.pcm "virtual_out"  capture.pcm "null" }\n',
+        encoding="utf-8",
+    )
+    return card
+
+
+class LiveCapture:
+    """A microphone that hears a raw file as it grows: 16 kHz mono s16le, from its end at opening.
+
+    A thread hands `on_audio` what has been appended since the last block, or a
+    block of silence when nothing new has come. It does not pace itself: the
+    receiver holds it to real time (`hearing.Ears` with a `Pacer`).
+    """
+
+    def __init__(self, path: str | Path, on_audio: Callable[[np.ndarray], None], *, block_seconds: float) -> None:
+        self._on_audio = on_audio
+        self._block = max(1, round(SAMPLE_RATE * block_seconds))
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by `close`
+        self._file.seek(0, os.SEEK_END)
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._hear, name="live-capture", daemon=True)
+        self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        """True until closed: a file never comes unplugged."""
+        return not self._closed.is_set()
+
+    def _hear(self) -> None:
+        leftover = b""
+        while not self._closed.is_set():
+            data = leftover + self._file.read(2 * self._block - len(leftover))
+            whole = len(data) // 2 * 2
+            data, leftover = data[:whole], data[whole:]
+            if data:
+                self._on_audio(np.frombuffer(data, dtype="<i2").astype(np.int16))
+            else:
+                self._on_audio(np.zeros(self._block, dtype=np.int16))
+
+    def close(self) -> None:
+        """Stop hearing and close the file; idempotent."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        self._thread.join(timeout=2)
+        self._file.close()

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from assistant.audio.virtual_card import SAMPLE_RATE, make_virtual_card
+from tests.careless import home_environment
 
 RUNNER = Path(__file__).parents[2] / "benchmarks" / "service_runner.py"
 ROOT = Path(__file__).parents[2]
@@ -111,7 +112,7 @@ def mic_pcm(name: str, capture: Path) -> str:
 def demo(tmp_path_factory, cache_home):
     """One run of `footstretch demo --speed 20`: (completed process, timeline records, out dir)."""
     out = tmp_path_factory.mktemp("demo")
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "XDG_STATE_HOME": str(out / "state")}
+    env = {**home_environment(out / "home"), "XDG_CACHE_HOME": str(cache_home)}
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "demo", "--speed", "20", "--out", str(out)],
         capture_output=True, text=True, timeout=600, env=env, stdin=subprocess.DEVNULL,

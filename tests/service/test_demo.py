@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.routine import default_routine
+from tests.careless import OWN_FOLDERS, files_outside
 
 pytestmark = pytest.mark.integration
 ROUTINE = default_routine()
@@ -49,3 +50,9 @@ def test_the_led_followed_the_routine(demo):
     patterns = [r["pattern"] for r in records if r["type"] == "led"]
     assert patterns[0] == "heard" and patterns[-1] == "done"
     assert patterns.count("hold") == 15 and "switch" in patterns
+
+
+def test_the_demo_writes_nothing_outside_footstretchs_own_folders(demo, cache_home):
+    _, _, out = demo
+    assert files_outside(out / "home", OWN_FOLDERS) == []
+    assert sorted(path.name for path in cache_home.iterdir()) == ["footstretch"]

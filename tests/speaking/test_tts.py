@@ -130,4 +130,5 @@ def test_saying_text_with_no_punctuation_costs_no_more_memory_than_with_commas(t
     bare = footstretch(tmp_path, "say", "the quick brown fox jumps " * 40, "--out", str(tmp_path / "a.wav"))
     commas = footstretch(tmp_path, "say", "the quick brown fox jumps, " * 40, "--out", str(tmp_path / "b.wav"))
     assert bare.returncode == commas.returncode == 0, bare.stderr
-    assert bare.peak_mb <= commas.peak_mb * 1.1, (bare.peak_mb, commas.peak_mb)
+    # Before pieces were cut between words, the bare text peaked near 1.5 GB.
+    assert bare.peak_mb <= commas.peak_mb * 1.2, (bare.peak_mb, commas.peak_mb)

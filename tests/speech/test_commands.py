@@ -36,7 +36,7 @@ def test_recognize_a_file_that_is_not_audio_exits_2(tmp_path: Path, capsys) -> N
     notes = tmp_path / "notes.wav"
     notes.write_text("shopping list", encoding="utf-8")
     assert main(["recognize", str(notes)]) == 2
-    assert capsys.readouterr().err.strip() == f"footstretch: {notes} is not a WAV file (file does not start with RIFF id)"
+    assert capsys.readouterr().err.strip() == f"footstretch: {notes}: not a readable WAV file (file does not start with RIFF id)"
 
 
 @pytest.fixture
