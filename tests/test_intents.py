@@ -114,3 +114,21 @@ def test_go_on_is_understood_typed_but_resuming_is_listened_for_in_other_words()
     spoken = PARSER.spoken_phrases()
     assert "go on" not in spoken
     assert spoken["continue"].name == "resume" and spoken["carry on"].name == "resume"
+
+
+def test_the_words_people_say_around_a_command_are_listened_for():
+    spoken = PARSER.spoken_phrases()
+    assert spoken["pause please"].name == "pause" and spoken["okay pause"].name == "pause"
+    assert spoken["could you repeat that"].name == "repeat" and spoken["can you skip"].name == "next"
+    assert spoken["please how much time is left"].name == "time_left"
+    assert "can you how much time is left" not in spoken, "can you asks for an action"
+    assert "okay do the towel stretch" not in spoken, "a stretch is asked for with its verbs"
+    assert all(PARSER.parse(phrase) == intent for phrase, intent in spoken.items()), "heard is understood"
+
+
+def test_a_stretch_name_that_is_a_request_is_listened_for():
+    spoken = PARSER.spoken_phrases()
+    assert spoken["stretch my toes"].stretch == "toe_stretch"
+    assert spoken["stretch my heels"].stretch == "heel_stretch"
+    assert spoken["let us start ankle circles"].stretch == "ankle_circles"
+    assert "toes" not in spoken and "towel" not in spoken

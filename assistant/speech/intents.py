@@ -37,7 +37,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "start the routine", "start my routine", "begin my stretches",
         "begin the stretches", "let's do my stretches", "let's do my foot stretches",
         "let's start", "let's begin", "start", "begin", "foot stretches",
-        "start again", "start over",
+        "start again", "start over", "begin my foot stretches", "begin the foot stretches",
+        "begin stretching", "let's start stretching", "let's start my stretches",
+        "let's start my foot stretches", "let's start the stretches", "let's begin my stretches",
+        "let's do the stretches", "let's do the foot stretches", "let's stretch",
+        "i want to do my stretches", "i want to start",
     ),
     "pause": (
         "pause", "wait", "hold on", "hang on", "one moment", "just a moment",
@@ -101,14 +105,23 @@ long talk, listening as the coach does while paused, two such lines in both of p
 were 4 of its 6 false commands. The coach asks for "continue", and "carry on" and "keep going"
 are heard too."""
 
-STRETCH_VERBS = ("start", "begin", "do", "let's do", "go to", "start with", "switch to")
+STRETCH_VERBS = ("start", "begin", "do", "let's do", "go to", "start with", "switch to", "let's start",
+                 "i want to do")
+
+POLITE_BEFORE = ("okay", "please", "can you", "could you")
+POLITE_AFTER = ("please", "now")
+"""What people say around a command ("okay pause", "could you repeat that", "skip please"), some of
+the fillers `normalize` drops. Typed, they are dropped; heard, a recognizer holds the whole utterance to a grammar path, so
+each command but a stretch's (its verbs are enough) is also listened for with one of them.
+"can you" and "could you" only go before what asks for an action (`_ASKS`)."""
+_ASKS = frozenset({"start_routine", "pause", "resume", "next", "previous", "repeat", "stop", "help"})
 
 _CONTRACTIONS = {
     "what's": "what is", "that's": "that is", "it's": "it is", "let's": "let us",
     "i'm": "i am", "don't": "do not", "can't": "cannot", "you're": "you are",
 }
 _FILLERS_BEFORE = ("okay", "ok", "alright", "all right", "please", "um", "uh", "hey", "so",
-                   "now", "and", "coach", "footstretch", "foot stretch")
+                   "now", "and", "coach", "footstretch", "foot stretch", "can you", "could you")
 _FILLERS_AFTER = ("please", "now", "thanks", "thank you", "okay", "ok", "coach")
 
 
@@ -187,16 +200,34 @@ class IntentParser:
         return dict(self._table)
 
     def spoken_phrases(self) -> dict[str, Intent]:
-        """The phrases the recognizers listen for: all but a stretch's bare name and NOT_LISTENED_FOR.
+        """The phrases the recognizers listen for: all but a stretch's bare name and NOT_LISTENED_FOR,
+        each also with the words people say around it (`POLITE_BEFORE`, `POLITE_AFTER`).
 
         Typed, "towel stretch" can only mean the stretch. Heard, a bare name is
         mostly a piece of other talk ("... stretching with a towel ..."), and
         it was most of the false commands from prose read aloud; spoken, a
-        stretch is asked for with a verb: "do the towel stretch".
+        stretch is asked for with a verb: "do the towel stretch", or in a name
+        that is a request itself: "stretch my toes".
         """
-        return {phrase: intent for phrase, intent in self._table.items()
-                if phrase not in NOT_LISTENED_FOR
-                and not (intent.name == "start_stretch" and phrase in self._bare_names)}
+        spoken: dict[str, Intent] = {}
+        for phrase, intent in self._table.items():
+            if phrase in NOT_LISTENED_FOR:
+                continue
+            if intent.name == "start_stretch":
+                if phrase not in self._bare_names or phrase.split()[0] in _REQUESTS:
+                    spoken[phrase] = intent
+                continue
+            spoken[phrase] = intent
+            before = POLITE_BEFORE if intent.name in _ASKS else POLITE_BEFORE[:2]
+            for word in before:
+                spoken.setdefault(f"{word} {phrase}", intent)
+            for word in POLITE_AFTER:
+                spoken.setdefault(f"{phrase} {word}", intent)
+        return spoken
+
+
+_REQUESTS = frozenset({"stretch", "walk", "circle", "massage"})
+"""A stretch's name that starts with one of these is a request in itself ("stretch my toes")."""
 
 
 def _stretch_forms(alias: str) -> list[str]:
