@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.audio import device_setting
+from assistant.echo_gate import LevelTrack
 from assistant.errors import DeviceError
 from assistant.speech.listener import VOSK_MODEL
 from assistant.speech.vad import RATE
@@ -75,6 +76,7 @@ class Ears:
         speed: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         open_microphone: OpenMicrophone | None = None,
+        levels: LevelTrack | None = None,
     ) -> None:
         from assistant.audio.pacing import Pacer
         from assistant.speech.listener_process import ListenerProcess
@@ -86,6 +88,8 @@ class Ears:
         self._open_microphone = open_microphone or functools.partial(
             _portaudio_microphone, device_setting(settings.audio.input_device))
         self._on_command = on_command
+        self._levels = levels
+        """Where the loudness of every block heard goes, by `clock` (`echo_gate`)."""
         self._on_problem = on_problem
         self._rescan = rescan
         self._clock = clock
@@ -135,7 +139,10 @@ class Ears:
         if self._queued > MAX_QUEUED_SECONDS * RATE:
             return
         self._queued += len(frames)
-        self._frames.put((frames.copy(), self._clock()))
+        arrived = self._clock()
+        if self._levels is not None:
+            self._levels.add(arrived, frames)
+        self._frames.put((frames.copy(), arrived))
 
     def _decode(self) -> None:
         # A backlog left at close is dropped, not decoded: nobody is listening any more.

@@ -17,6 +17,7 @@ import functools
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
@@ -41,6 +42,7 @@ from assistant.coach.messages import (
     Tick,
 )
 from assistant.config import Settings
+from assistant.echo_gate import EchoGate, LevelTrack
 from assistant.errors import DeviceError, ModelError
 from assistant.audio import device_setting
 from assistant.routine import Routine
@@ -48,8 +50,6 @@ from assistant.timeline import Timeline
 
 logger = logging.getLogger(__name__)
 
-BARGE_IN = frozenset({"pause", "stop", "pain"})
-"""While the coach is speaking it only listens for these, and never for its own words."""
 _STOP = object()
 
 
@@ -141,6 +141,7 @@ class Service:
         self.speaker_pacer: Any = None
         self.speaker_format: tuple[int, int] | None = None
         """The output stream's rate and channels, once open (for `demo` to write spoken.wav)."""
+        self._echo = EchoGate(heard=LevelTrack(), played=LevelTrack())
 
     # ---- the clock -----------------------------------------------------------
 
@@ -296,6 +297,7 @@ class Service:
             device_setting(self.settings.audio.output_device),
             volume=self._policy,
             pace=self.options.speed if self.options.pace_audio else None,
+            levels=self._echo.played,
         )
         try:
             output = VoiceOutput(
@@ -379,6 +381,7 @@ class Service:
             listening=self.coach.listening_for(),
             speed=self.options.speed if self.options.pace_audio else None,
             open_microphone=self.options.open_microphone,
+            levels=self._echo.heard,
         )
         stack.callback(hearing.close)
         return hearing
@@ -393,11 +396,20 @@ class Service:
             rescan_devices()
 
     def _on_command(self, command: Any, said: float) -> None:
-        """A command from the recognizer, ended at `said` (monotonic); drop it when it is the coach's own voice."""
-        if self._voice and self._voice.speaking(said):
-            if command.intent.name not in BARGE_IN or self._voice.echo_of(command.text, said):
-                logger.info("ignored %r heard while speaking", command.text)
-                return
+        """A command from the recognizer, ended at `said` (monotonic); dropped when it is the coach's own words.
+
+        A person talks over the coach as they would over anyone: while it speaks, every command
+        the state listens for is heard, unless the prompt playing then says those very words, or
+        the microphone was no louder than the coach's echo (`echo_gate`).
+        """
+        if self._voice and self._voice.echo_of(command.text, said):
+            logger.info("ignored %r: the coach was saying it", command.text)
+            return
+        speed = self.options.speed if self.options.pace_audio else 1.0
+        started = said - (command.end - command.start) / speed
+        if not self._echo.is_person(started, said, time.monotonic()):
+            logger.info("ignored %r: no louder than the coach's own voice coming back", command.text)
+            return
         self.post(Heard(command.intent, source="voice"))
 
 

@@ -111,11 +111,6 @@ class VoiceOutput:
             playing = [s for s in self._spoken if s.start - 0.1 <= now <= s.end + ECHO_TAIL_SECONDS]
         return any(_contains(normalize(s.text).split(), heard) for s in playing)
 
-    def speaking(self, now: float | None = None) -> bool:
-        """A prompt is playing now, or ended within the echo tail."""
-        now = self._clock() if now is None else now
-        return now <= self._busy_until + ECHO_TAIL_SECONDS
-
     def wait_idle(self, timeout: float) -> bool:
         """Block until everything queued has played (for `demo`); False on timeout."""
         deadline = self._clock() + timeout

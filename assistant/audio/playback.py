@@ -34,6 +34,7 @@ from assistant.errors import ConfigError, DeviceError
 
 if TYPE_CHECKING:
     from assistant.config import AudioSettings
+    from assistant.echo_gate import LevelTrack
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +235,7 @@ class Speaker(Closing):
         clock: Callable[[], datetime] = datetime.now,
         latency: float | str = "high",
         pace: float | None = None,
+        levels: LevelTrack | None = None,
     ) -> None:
         import sounddevice
 
@@ -241,6 +243,8 @@ class Speaker(Closing):
 
         self._policy = volume if isinstance(volume, VolumePolicy) else VolumePolicy(volume, volume)
         self._clock = clock
+        self._levels = levels
+        """Where the loudness of every block played goes, by `time.monotonic` (`echo_gate`)."""
         self._closed = False
         self._notices: queue.SimpleQueue[tuple[Playback, bool] | None] = queue.SimpleQueue()
         self.underflows = 0
@@ -320,6 +324,8 @@ class Speaker(Closing):
         if getattr(status, "output_underflow", False):
             self.underflows += 1
         self._clips.fill(outdata)
+        if self._levels is not None:
+            self._levels.add(time.monotonic(), outdata)
         pacer = self.pacer
         if pacer is not None:
             # Sleeping here is only right for the virtual card, which has no clock of its own.
