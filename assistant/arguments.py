@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from assistant.errors import InputError
 
+
 def _number(text: str, low: float, high: float, integer: bool) -> float:
     try:
         value = int(text) if integer else float(text)

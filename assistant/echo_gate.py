@@ -76,14 +76,15 @@ class EchoGate:
             return None
         return float(np.quantile(mic[speaking] / out[speaking], ECHO_QUANTILE))
 
-    def is_person(self, start: float, end: float, now: float) -> bool:
-        """True unless the coach was playing from `start` to `end` and the microphone was no louder than its echo."""
+    def is_person(self, start: float, end: float) -> bool:
+        """True unless the coach was playing from `start` to `end` and the microphone was no louder than its echo
+        (as learnt up to `end`)."""
         played = self.played.binned(start, end)
         heard = self.heard.binned(start, end)
         both = np.isfinite(played) & np.isfinite(heard) & (played > PLAYING)
         if not both.any():
             return True
-        gain = self.echo_gain(now)
+        gain = self.echo_gain(end)
         if gain is None:
             return True
         echo = gain * float(np.mean(played[both]))

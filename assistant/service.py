@@ -17,7 +17,6 @@ import functools
 import logging
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
@@ -407,7 +406,7 @@ class Service:
             return
         speed = self.options.speed if self.options.pace_audio else 1.0
         started = said - (command.end - command.start) / speed
-        if not self._echo.is_person(started, said, time.monotonic()):
+        if not self._echo.is_person(started, said):
             logger.info("ignored %r: no louder than the coach's own voice coming back", command.text)
             return
         self.post(Heard(command.intent, source="voice"))

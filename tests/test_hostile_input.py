@@ -141,32 +141,27 @@ def test_a_config_that_is_not_a_small_regular_file_is_refused_at_once(tmp_path, 
     assert str(path) in outcome.stderr
 
 
-def test_a_zip_with_a_link_and_a_file_under_it_is_refused(tmp_path):
+def _link(name: str) -> zipfile.ZipInfo:
+    """A zip member that is a symbolic link."""
+    link = zipfile.ZipInfo(name)
+    link.external_attr = 0o120777 << 16
+    return link
+
+
+@pytest.mark.parametrize("members, message", [
+    ([(_link("model/link"), "/etc"), ("model/link/passwd", "x")], "symbolic link"),
+    ([("model/conf", "a file"), ("model/conf/model.conf", "x")], "cannot be unpacked"),
+], ids=["a link and a file under it", "a file where a folder must be"])
+def test_a_zip_that_cannot_unpack_as_a_model_is_refused_and_leaves_nothing(tmp_path, members, message):
     from assistant.download import unpack_archive_atomically
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zipped:
-        link = zipfile.ZipInfo("model/link")
-        link.external_attr = (0o120777 << 16)
-        zipped.writestr(link, "/etc")
-        zipped.writestr("model/link/passwd", "x")
+        for member, data in members:
+            zipped.writestr(member, data)
     archive = tmp_path / "model.zip"
     archive.write_bytes(buffer.getvalue())
-    with pytest.raises(DownloadError, match="symbolic link"):
-        unpack_archive_atomically(archive, tmp_path / "models" / "m")
-    assert list((tmp_path / "models").iterdir()) == []
-
-
-def test_a_zip_with_a_file_where_a_folder_must_be_is_refused(tmp_path):
-    from assistant.download import unpack_archive_atomically
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zipped:
-        zipped.writestr("model/conf", "a file")
-        zipped.writestr("model/conf/model.conf", "x")
-    archive = tmp_path / "model.zip"
-    archive.write_bytes(buffer.getvalue())
-    with pytest.raises(DownloadError, match="cannot be unpacked"):
+    with pytest.raises(DownloadError, match=message):
         unpack_archive_atomically(archive, tmp_path / "models" / "m")
     assert list((tmp_path / "models").iterdir()) == []
 

@@ -46,12 +46,15 @@ class VirtualCard:
         os.environ.update(self.environment())
 
 
-def make_virtual_card(directory: str | Path, capture_pcm: bytes = b"") -> VirtualCard:
-    """Write a virtual card into `directory`; `capture_pcm` is what the microphone hears.
+def file_pcm(name: str, file: str | Path, infile: str | Path | None = None) -> str:
+    """ALSA config text for a `file` PCM called `name`: playing into `file`, capturing from `infile`."""
+    capture = f'    infile "{infile}"\n' if infile is not None else ""
+    return (f"pcm.{name} {{\n    type file\n    slave.pcm \"null\"\n    file \"{file}\"\n"
+            f"{capture}    format \"raw\"\n}}\n")
 
-    `capture_pcm` is 16-bit little-endian mono audio; it is read at whatever
-    rate the program opens the input stream with.
-    """
+
+def _card_in(directory: str | Path) -> VirtualCard:
+    """The card's paths in `directory` (made if need be), with an empty `playback.raw`."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     card = VirtualCard(
@@ -59,29 +62,28 @@ def make_virtual_card(directory: str | Path, capture_pcm: bytes = b"") -> Virtua
         playback=directory / "playback.raw",
         capture=directory / "capture.raw",
     )
-    card.capture.write_bytes(capture_pcm + TRAILING_SILENCE)
     card.playback.write_bytes(b"")
+    return card
+
+
+def _write_config(card: VirtualCard, pcms: str) -> None:
+    """The card's ALSA config: the system's own, then `pcms`."""
     system = os.environ.get("FOOTSTRETCH_SYSTEM_ALSA_CONF", SYSTEM_ALSA_CONF)
+    card.config.write_text(f"<{system}>\n{pcms}", encoding="utf-8")
+
+
+def make_virtual_card(directory: str | Path, capture_pcm: bytes = b"") -> VirtualCard:
+    """Write a virtual card into `directory`; `capture_pcm` is what the microphone hears.
+
+    `capture_pcm` is 16-bit little-endian mono audio; it is read at whatever
+    rate the program opens the input stream with.
+    """
+    card = _card_in(directory)
+    card.capture.write_bytes(capture_pcm + TRAILING_SILENCE)
     # Two PCMs, not one: the file plugin also writes what it captures into its
     # `file`, so a shared one would mix the microphone into what was played.
-    card.config.write_text(
-        f"<{system}>\n"
-        "pcm.virtual_out {\n"
-        "    type file\n"
-        '    slave.pcm "null"\n'
-        f'    file "{card.playback}"\n'
-        '    format "raw"\n'
-        "}\n"
-        "pcm.virtual_in {\n"
-        "    type file\n"
-        '    slave.pcm "null"\n'
-        '    file "/dev/null"\n'
-        f'    infile "{card.capture}"\n'
-        '    format "raw"\n'
-        "}\n"
-        'pcm.!default { type asym  playback.pcm "virtual_out"  capture.pcm "virtual_in" }\n',
-        encoding="utf-8",
-    )
+    _write_config(card, file_pcm("virtual_out", card.playback) + file_pcm("virtual_in", "/dev/null", card.capture)
+                  + 'pcm.!default { type asym  playback.pcm "virtual_out"  capture.pcm "virtual_in" }\n')
     return card
 
 
@@ -93,31 +95,12 @@ def make_live_card(directory: str | Path) -> VirtualCard:
     speaker opens with. `DIR/capture.raw` is heard live by `LiveCapture`, not
     through ALSA; it is made empty if it is not there, and never truncated.
     """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    card = VirtualCard(
-        config=directory / "asound.conf",
-        playback=directory / "playback.raw",
-        capture=directory / "capture.raw",
-    )
+    card = _card_in(directory)
     card.capture.touch()
-    card.playback.write_bytes(b"")
-    system = os.environ.get("FOOTSTRETCH_SYSTEM_ALSA_CONF", SYSTEM_ALSA_CONF)
-    card.config.write_text(
-        f"<{system}>\n"
-        "pcm.virtual_file {\n"
-        "    type file\n"
-        '    slave.pcm "null"\n'
-        f'    file "{card.playback}"\n'
-        '    format "raw"\n'
-        "}\n"
-        "pcm.virtual_out {\n"
-        "    type plug\n"
-        f'    slave {{ pcm "virtual_file"  format S16_LE  rate {SAMPLE_RATE}  channels 1 }}\n'
-        "}\n"
-        'pcm.!default { type asym  playback.pcm "virtual_out"  capture.pcm "null" }\n',
-        encoding="utf-8",
-    )
+    _write_config(card, file_pcm("virtual_file", card.playback)
+                  + f'pcm.virtual_out {{ type plug  slave {{ pcm "virtual_file"  format S16_LE  rate {SAMPLE_RATE}'
+                  '  channels 1 } }\n'
+                  'pcm.!default { type asym  playback.pcm "virtual_out"  capture.pcm "null" }\n')
     return card
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.audio.virtual_card import SAMPLE_RATE, make_virtual_card
+from assistant.audio.virtual_card import SAMPLE_RATE, file_pcm, make_virtual_card
 from tests.careless import home_environment
 
 RUNNER = Path(__file__).parents[2] / "benchmarks" / "service_runner.py"
@@ -102,10 +102,7 @@ def silence(seconds: float) -> np.ndarray:
 
 def mic_pcm(name: str, capture: Path) -> str:
     """ALSA config text for an extra capture device called `name` hearing `capture`."""
-    return (
-        f"pcm.{name} {{\n    type file\n    slave.pcm \"null\"\n    file \"/dev/null\"\n"
-        f"    infile \"{capture}\"\n    format \"raw\"\n}}\n"
-    )
+    return file_pcm(name, "/dev/null", capture)
 
 
 @pytest.fixture(scope="session")
