@@ -118,7 +118,8 @@ def test_go_on_is_understood_typed_but_resuming_is_listened_for_in_other_words()
 
 def test_the_words_people_say_around_a_command_are_listened_for():
     spoken = PARSER.spoken_phrases()
-    assert spoken["pause please"].name == "pause" and spoken["okay pause"].name == "pause"
+    assert spoken["please pause"].name == "pause" and spoken["okay pause"].name == "pause"
+    assert "repeat that please" not in spoken, "a word after a command let near misses in"
     assert spoken["could you repeat that"].name == "repeat" and spoken["can you skip"].name == "next"
     assert spoken["please how much time is left"].name == "time_left"
     assert "can you how much time is left" not in spoken, "can you asks for an action"

@@ -109,11 +109,12 @@ STRETCH_VERBS = ("start", "begin", "do", "let's do", "go to", "start with", "swi
                  "i want to do")
 
 POLITE_BEFORE = ("okay", "please", "can you", "could you")
-POLITE_AFTER = ("please", "now")
-"""What people say around a command ("okay pause", "could you repeat that", "skip please"), some of
-the fillers `normalize` drops. Typed, they are dropped; heard, a recognizer holds the whole utterance to a grammar path, so
-each command but a stretch's (its verbs are enough) is also listened for with one of them.
-"can you" and "could you" only go before what asks for an action (`_ASKS`)."""
+"""What people say before a command ("okay pause", "could you repeat that"), some of the fillers
+`normalize` drops. Typed, they are dropped; heard, a recognizer holds the whole utterance to a
+grammar path, so each command but a stretch's (its verbs are enough) is also listened for with one
+of them before it. "can you" and "could you" only go before what asks for an action (`_ASKS`).
+A word after a command is not listened for: "please" and "now" there let near misses in
+("repeat after me" as "repeat that please"; benchmarks/README-recognition.md)."""
 _ASKS = frozenset({"start_routine", "pause", "resume", "next", "previous", "repeat", "stop", "help"})
 
 _CONTRACTIONS = {
@@ -201,7 +202,7 @@ class IntentParser:
 
     def spoken_phrases(self) -> dict[str, Intent]:
         """The phrases the recognizers listen for: all but a stretch's bare name and NOT_LISTENED_FOR,
-        each also with the words people say around it (`POLITE_BEFORE`, `POLITE_AFTER`).
+        each also with the words people say before it (`POLITE_BEFORE`).
 
         Typed, "towel stretch" can only mean the stretch. Heard, a bare name is
         mostly a piece of other talk ("... stretching with a towel ..."), and
@@ -221,8 +222,6 @@ class IntentParser:
             before = POLITE_BEFORE if intent.name in _ASKS else POLITE_BEFORE[:2]
             for word in before:
                 spoken.setdefault(f"{word} {phrase}", intent)
-            for word in POLITE_AFTER:
-                spoken.setdefault(f"{phrase} {word}", intent)
         return spoken
 
 
