@@ -13,6 +13,7 @@ read, so callers that care about timing pace their own input.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,7 +43,9 @@ class VirtualCard:
         return {"ALSA_CONFIG_PATH": str(self.config)}
 
     def activate(self) -> None:
-        """Use this card in the current process (call before importing sounddevice)."""
+        """Use this card in the current process; PortAudio reads the ALSA config once, so sounddevice must not be loaded yet."""
+        if "sounddevice" in sys.modules:
+            raise RuntimeError("the virtual card must be set up before sounddevice is imported")
         os.environ.update(self.environment())
 
 

@@ -11,7 +11,6 @@ mock pins. State and cache follow `XDG_STATE_HOME` / `XDG_CACHE_HOME`.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -47,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--speed needs --virtual-card: a real sound card plays at its own pace")
     card = None
     if args.virtual_card is not None:
-        if "sounddevice" in sys.modules:
-            raise RuntimeError("the virtual card must be set up before sounddevice is imported")
         from assistant.audio.virtual_card import make_live_card
 
         try:
