@@ -14,6 +14,7 @@ RUNS = (
     ["benchmarks.recognition", "--split", "held-out"],
     ["benchmarks.talk"],
     ["benchmarks.speaking"],
+    ["benchmarks.long_text"],
     ["benchmarks.service", "--stretch", "ankle_circles", "--idle", "20"],
     ["benchmarks.gil_stall"],
     ["benchmarks.demo_alignment"],
