@@ -131,5 +131,6 @@ def test_a_stretch_name_that_is_a_request_is_listened_for():
     spoken = PARSER.spoken_phrases()
     assert spoken["stretch my toes"].stretch == "toe_stretch"
     assert spoken["stretch my heels"].stretch == "heel_stretch"
+    assert "stretch my heel" not in spoken and PARSER.parse("stretch my heel").stretch == "heel_stretch"
     assert spoken["let us start ankle circles"].stretch == "ankle_circles"
     assert "toes" not in spoken and "towel" not in spoken
