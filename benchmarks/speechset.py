@@ -206,14 +206,37 @@ def pink_samples(n: int, seed: int = 0) -> np.ndarray:
     return noise / float(np.sqrt(np.mean(noise**2)))
 
 
-def mix(speech: np.ndarray, snr_db: float | None, seed: int = 0, speech_rms: float | None = None) -> np.ndarray:
-    """Add fan noise at `snr_db` (None = clean) relative to the speech's loudness."""
+TV_VOICES = ({"voice": "en-us+f4", "speed": 170}, {"voice": "en-gb-x-gbclan", "speed": 160})
+"""The two people talking on the TV: espeak-ng voices no split speaks in."""
+
+
+@functools.cache
+def tv_talk(seconds: float = 90.0) -> np.ndarray:
+    """Two people on a TV taking turns with ordinary talk, with talk's pauses between; unit active RMS, float32."""
+    rng = np.random.default_rng(7)
+    parts, total = [], 0
+    for index, line in enumerate(TALK + long_talk()):
+        clip = espeak(line, **TV_VOICES[index % 2]).astype(np.float32)
+        parts += [clip / active_rms(clip), np.zeros(int(rng.uniform(0.25, 0.7) * RATE), np.float32)]
+        total += clip.size
+        if total >= seconds * RATE:
+            break
+    return np.concatenate(parts)
+
+
+def mix(speech: np.ndarray, snr_db: float | None, seed: int = 0, speech_rms: float | None = None,
+        noise: str = "fan") -> np.ndarray:
+    """Add fan noise (or, for `noise="tv"`, TV talk) at `snr_db` (None = clean) below the speech's loudness."""
     if snr_db is None:
         return speech
     signal = speech.astype(np.float32)
     rms = speech_rms if speech_rms is not None else active_rms(signal)
-    noise = pink_samples(len(signal), seed) * rms / (10 ** (snr_db / 20))
-    return to_int16(signal + noise)
+    if noise == "tv":
+        talk = tv_talk()
+        background = np.resize(np.roll(talk, seed * RATE), len(signal))
+    else:
+        background = pink_samples(len(signal), seed)
+    return to_int16(signal + background * rms / (10 ** (snr_db / 20)))
 
 
 def active_rms(signal: np.ndarray) -> float:

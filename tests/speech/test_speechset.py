@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from assistant.routine import default_routine
 from assistant.speech.intents import IntentParser
 from benchmarks import speechset
@@ -25,3 +27,13 @@ def test_no_false_command_in_an_hour_bounds_the_rate_at_three_an_hour() -> None:
     assert round(upper_bound(0, 1.0), 2) == 3.0
     assert round(upper_bound(1, 1.0), 2) == 4.74
     assert upper_bound(2, 2.0) < upper_bound(2, 1.0)
+
+
+def test_tv_talk_is_two_voices_taking_turns_mixed_below_the_person() -> None:
+    talk = speechset.tv_talk()
+    assert len(talk) >= 90 * speechset.RATE
+    assert abs(speechset.active_rms(talk) - 1.0) < 0.2
+    said = np.zeros(5 * speechset.RATE, np.int16)
+    background = speechset.mix(said, 10, speech_rms=3000.0, noise="tv")
+    # Within 3 dB: active_rms counts samples over a fixed level, so its reading shifts with the scale.
+    assert 0.7 < speechset.active_rms(background) / (3000.0 / 10 ** (10 / 20)) < 1.41
