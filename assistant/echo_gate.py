@@ -28,9 +28,6 @@ MARGIN_DB = 3.0
 echo, the two together are 3 dB louder than the echo."""
 PLAYING = 10 ** (-50 / 10) * 32768.0**2
 """A mean square (int16 units) above which the speaker counts as playing (-50 dBFS)."""
-ECHO_TAIL_SECONDS = 0.6
-"""How long after the speaker last played something its echo may still be heard: the speaker's
-buffer and the room."""
 
 
 class LevelTrack:
@@ -40,14 +37,10 @@ class LevelTrack:
         self._keep = keep_seconds
         self._blocks: deque[tuple[float, float]] = deque()
         self._lock = threading.Lock()
-        self.last_playing = float("-inf")
-        """When the last block louder than PLAYING was recorded."""
 
     def add(self, at: float, samples: np.ndarray) -> None:
         """Record a block of int16 samples that was played or heard at time `at`."""
         power = float(np.mean(np.square(samples, dtype=np.float64))) if samples.size else 0.0
-        if power > PLAYING:
-            self.last_playing = at
         with self._lock:
             self._blocks.append((at, power))
             while self._blocks and self._blocks[0][0] < at - self._keep:
@@ -82,10 +75,6 @@ class EchoGate:
         if not speaking.any():
             return None
         return float(np.quantile(mic[speaking] / out[speaking], ECHO_QUANTILE))
-
-    def coach_playing(self, at: float) -> bool:
-        """True when what the microphone hears at `at` may hold the coach's echo."""
-        return at - self.played.last_playing <= ECHO_TAIL_SECONDS
 
     def is_person(self, start: float, end: float) -> bool:
         """True unless the coach was playing from `start` to `end` and the microphone was no louder than its echo

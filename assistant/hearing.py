@@ -77,7 +77,6 @@ class Ears:
         clock: Callable[[], float] = time.monotonic,
         open_microphone: OpenMicrophone | None = None,
         levels: LevelTrack | None = None,
-        coach_playing: Callable[[float], bool] = lambda at: False,
     ) -> None:
         from assistant.audio.pacing import Pacer
         from assistant.speech.listener_process import ListenerProcess
@@ -91,8 +90,6 @@ class Ears:
         self._on_command = on_command
         self._levels = levels
         """Where the loudness of every block heard goes, by `clock` (`echo_gate`)."""
-        self._coach_playing = coach_playing
-        """Whether the coach's echo may be in a block that arrived at a time on `clock`."""
         self._on_problem = on_problem
         self._rescan = rescan
         self._clock = clock
@@ -155,7 +152,7 @@ class Ears:
             self._decoded += len(frames)
             try:
                 self._listener.listen_for(self._wanted)
-                commands = self._listener.feed(frames, coach=self._coach_playing(arrived))
+                commands = self._listener.feed(frames)
             except Exception:  # noqa: BLE001 - a decoder hiccup must not deafen the service
                 logger.exception("the recognizer failed on a block of audio; listening on")
                 self._recover()

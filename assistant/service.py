@@ -381,7 +381,6 @@ class Service:
             speed=self.options.speed if self.options.pace_audio else None,
             open_microphone=self.options.open_microphone,
             levels=self._echo.heard,
-            coach_playing=self._echo.coach_playing,
         )
         stack.callback(hearing.close)
         return hearing

@@ -23,12 +23,16 @@ from dataclasses import dataclass
 
 from assistant.audio import tones
 from assistant.audio.playback import Speaker
-from assistant.echo_gate import ECHO_TAIL_SECONDS
 from assistant.errors import DeviceError
 from assistant.speech.intents import normalize
 from assistant.speech.prompt_cache import PromptCache
 
 logger = logging.getLogger(__name__)
+
+ECHO_TAIL_SECONDS = 0.6
+"""How long after a prompt is due to end it may still be heard back: the speaker's buffer and the
+room. The hearing reports when a command was said, so the decoder's lag is not part of it."""
+
 
 @dataclass(frozen=True)
 class _Item:
@@ -103,7 +107,6 @@ class VoiceOutput:
         heard = normalize(words).split()
         if not heard:
             return False
-        # `now` is when the words were said (the hearing reports that), so the decoder's lag is not in it.
         with self._lock:
             playing = [s for s in self._spoken if s.start - 0.1 <= now <= s.end + ECHO_TAIL_SECONDS]
         return any(_contains(normalize(s.text).split(), heard) for s in playing)

@@ -46,14 +46,6 @@ def test_while_the_coach_is_quiet_every_command_is_the_person():
     assert EchoGate(LevelTrack(), LevelTrack()).is_person(1.0, 2.0), "nothing recorded at all"
 
 
-def test_the_coachs_echo_may_be_heard_until_a_moment_after_it_stops_playing():
-    gate = room(25, lambda t: 3000.0 * (t < 20), echo_gain=0.5)
-    assert gate.coach_playing(19.5)
-    assert gate.coach_playing(20.3), "the speaker's buffer and the room"
-    assert not gate.coach_playing(21.0)
-    assert not EchoGate(LevelTrack(), LevelTrack()).coach_playing(1.0), "it never played"
-
-
 def test_only_the_last_half_minute_is_kept():
     track = LevelTrack()
     for step in range(6000):

@@ -26,11 +26,8 @@ class ScriptedListener:
         """Set once a block is being decoded."""
         self.listening: list[tuple[frozenset[str] | None, int, str]] = []
         """Each `listen_for`: the intents, the blocks decoded by then, and the calling thread."""
-        self.coach: list[bool] = []
-        """Per block fed: whether it was heard while the coach played."""
 
-    def feed(self, frames: np.ndarray, coach: bool = False) -> list[HeardCommand]:
-        self.coach.append(coach)
+    def feed(self, frames: np.ndarray) -> list[HeardCommand]:
         self.feeding.set()
         self.release.wait(timeout=10)
         self.blocks += 1
@@ -135,23 +132,6 @@ def test_what_to_listen_for_reaches_the_decoder_between_blocks_on_its_own_thread
     microphone.on_audio(BLOCK)
     assert ears.reported.wait(timeout=10)
     assert (frozenset({"pause", "stop"}), 1, "ears-decode") in ears.listener.listening
-
-
-def test_the_decoder_is_told_which_blocks_arrived_while_the_coach_played(fake_parts, tmp_path):
-    now = [100.0]
-    ears = hearing.Ears(settings=Settings(), routine=None, places=SimpleNamespace(data=tmp_path),
-                        on_command=lambda command, said: None, on_problem=lambda what, active: None,
-                        clock=lambda: now[0], coach_playing=lambda at: at < 101.0)
-    try:
-        assert FakeMicrophone.opened.wait(timeout=10)
-        for at in (100.0, 100.5, 101.0, 101.5):
-            now[0] = at
-            fake_parts.feeding.clear()
-            FakeMicrophone.latest.on_audio(BLOCK)
-            assert fake_parts.feeding.wait(timeout=10)
-        assert fake_parts.coach == [True, True, False, False]
-    finally:
-        ears.close()
 
 
 def test_what_to_listen_for_at_start_applies_to_the_first_block(fake_parts, tmp_path):

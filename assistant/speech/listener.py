@@ -91,11 +91,7 @@ class CommandListener:
         self._start = self._onset = 0.0
         self._length = 0.0
         self._talk_ended = -QUIET_BEFORE_SECONDS
-        """Where the last utterance of the person's that was not a click ended, in stream seconds."""
-        self._heard = 0
-        """Samples fed so far."""
-        self._coach_until = float("-inf")
-        """Where the last audio heard while the coach played ends, in stream seconds."""
+        """Where the last utterance that was not a click ended, in stream seconds."""
         self._listening: frozenset[str] | None = None
         self._pending: HeardCommand | None = None
         """A command read from the last utterance, acted on once quiet follows it (vad.SETTLE_FRAMES)."""
@@ -125,14 +121,8 @@ class CommandListener:
         self._pending = None
         self._apply_grammar()
 
-    def feed(self, frames: np.ndarray, coach: bool = False) -> list[HeardCommand]:
-        """Take 16 kHz int16 mono samples; return the commands whose utterance just ended.
-
-        `coach`: the coach was playing while these were heard, so its own voice may be in them.
-        """
-        self._heard += len(frames)
-        if coach:
-            self._coach_until = self._heard / RATE
+    def feed(self, frames: np.ndarray) -> list[HeardCommand]:
+        """Take 16 kHz int16 mono samples; return the commands whose utterance just ended."""
         heard: list[HeardCommand] = []
         for event in self._vad.feed(self._suppressor.process(frames)):
             heard += self._on(event)
@@ -171,8 +161,7 @@ class CommandListener:
         decoded = self._decoder.finish()
         spoken = time - self._onset
         quiet = self._onset - self._talk_ended
-        if spoken >= MIN_COMMAND_SECONDS and self._onset > self._coach_until:
-            # The coach's own voice coming back is not talk a command must be apart from.
+        if spoken >= MIN_COMMAND_SECONDS:
             self._talk_ended = time
         intent = self._table.get(decoded.text)
         if (intent is None or decoded.confidence < self._threshold or quiet < QUIET_BEFORE_SECONDS

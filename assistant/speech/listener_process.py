@@ -62,11 +62,10 @@ class ListenerProcess:
         """The child's process id."""
         return self._process.pid
 
-    def feed(self, frames: np.ndarray, coach: bool = False) -> list[Any]:
-        """Take 16 kHz int16 mono samples (`coach`: heard while the coach played); return the
-        `HeardCommand`s whose utterance just ended."""
+    def feed(self, frames: np.ndarray) -> list[Any]:
+        """Take 16 kHz int16 mono samples; return the `HeardCommand`s whose utterance just ended."""
         self._fed += len(frames)
-        heard = self._call("feed", frames, coach)
+        heard = self._call("feed", frames)
         if self._offset:
             heard = [replace(c, start=round(c.start + self._offset, 3), end=round(c.end + self._offset, 3))
                      for c in heard]
