@@ -236,7 +236,7 @@ def main() -> None:
     parser.add_argument("--strictness", choices=STRICTNESS, default="normal", help="speech.strictness to measure")
     parser.add_argument("--min-confidence", type=float, help="the confidence threshold to measure at (default: the strictness's)")
     parser.add_argument("--latency-only", action="store_true", help="measure only the latency (about a minute a split)")
-    parser.add_argument("--accuracy-only", action="store_true", help="measure only the accuracy by SNR")
+    parser.add_argument("--accuracy-only", action="store_true", help="measure only the accuracy, by SNR and with a TV on")
     parser.add_argument("--suppressor", choices=SUPPRESSORS, default="rnnoise",
                         help="the noise suppressor in front of the listener (default: the service's)")
     args = parser.parse_args()
