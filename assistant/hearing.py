@@ -79,12 +79,13 @@ class Ears:
         levels: LevelTrack | None = None,
     ) -> None:
         from assistant.audio.pacing import Pacer
+        from assistant.speech.gate import GatedListener
         from assistant.speech.listener_process import ListenerProcess
 
-        self._listener = ListenerProcess(
+        self._listener = GatedListener(ListenerProcess(
             settings.speech.backend, vosk_model_dir(settings, places.data), routine,
             strictness=settings.speech.strictness,
-        )
+        ))
         self._open_microphone = open_microphone or functools.partial(
             _portaudio_microphone, device_setting(settings.audio.input_device))
         self._on_command = on_command

@@ -23,10 +23,11 @@ from assistant.coach.messages import State
 from assistant.routine.model import default_routine
 from assistant.speech.intents import IntentParser
 from assistant.speech.denoise import NoiseSuppressor
-from assistant.speech.listener import STRICTNESS, CommandListener, HeardCommand, open_listener, open_suppressor
+from assistant.speech.gate import GatedListener
+from assistant.speech.listener import STRICTNESS, HeardCommand, open_listener, open_suppressor
 from benchmarks import speechset
 
-Listen = Callable[[], CommandListener]
+Listen = Callable[[], GatedListener]
 """Opens a fresh listener of the backend under test."""
 
 CONDITIONS = {"clean": (None, "fan"), "20 dB": (20, "fan"), "10 dB": (10, "fan"), "5 dB": (5, "fan"),
@@ -39,7 +40,7 @@ COMMAND_GAP = 2.0
 TALK_GAP = 0.6
 
 
-def _run(listener: CommandListener, audio: np.ndarray) -> list:
+def _run(listener: GatedListener, audio: np.ndarray) -> list:
     heard = []
     for offset in range(0, len(audio), BLOCK):
         heard += listener.feed(audio[offset: offset + BLOCK])
@@ -186,9 +187,9 @@ service uses (the spectral suppressor where RNNoise's library does not load)."""
 
 def listener_factory(backend: str, strictness: str = "normal", min_confidence: float | None = None,
                      suppressor: str = "rnnoise") -> Listen:
-    """Opens listeners as the service does, but with the noise suppressor `suppressor` names."""
-    return lambda: open_listener(backend, strictness=strictness, min_confidence=min_confidence,
-                                 suppressor=SUPPRESSORS[suppressor]())
+    """Opens listeners as the service does, behind its voice gate, but with the noise suppressor `suppressor` names."""
+    return lambda: GatedListener(open_listener(backend, strictness=strictness, min_confidence=min_confidence,
+                                               suppressor=SUPPRESSORS[suppressor]()))
 
 
 def report(backend: str, split: speechset.Split, strictness: str = "normal", min_confidence: float | None = None,

@@ -20,18 +20,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 BLOCK = 1600
-"""Samples fed to the listener at a time: 0.1 s, as the service's microphone delivers them."""
+"""Samples read from the file and fed to the listener at a time (0.1 s)."""
 
 
 def run(args: argparse.Namespace) -> int:
     """Decode the file a block at a time, as the service hears, and print each command as it is heard."""
     from assistant.audio.clip import open_wav, wav_blocks
+    from assistant.speech.gate import GatedListener
     from assistant.speech.listener import open_listener
     from assistant.speech.vad import RATE
 
     with open_wav(args.file):
         pass  # a file that is not audio is refused before the recognizer loads
-    with open_listener(args.backend, args.model, strictness=args.strictness) as listener:
+    with GatedListener(open_listener(args.backend, args.model, strictness=args.strictness)) as listener:
         for block in wav_blocks(args.file, RATE, BLOCK):
             _print(listener.feed(block), args.json)
         _print(listener.flush(), args.json)

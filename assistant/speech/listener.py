@@ -103,15 +103,12 @@ class CommandListener:
         return self._decoder.name
 
     def listen_for(self, intents: frozenset[str] | None) -> None:
-        """Hear only phrases of these intents (None: all), from the next utterance on."""
-        self._listening = intents
-        if not self._vad.in_speech:
-            self._apply_grammar()
+        """Report only commands of these intents (None: all), from the next one decided on.
 
-    def _apply_grammar(self) -> None:
-        wanted = self._listening
-        phrases = [p for p, intent in self._table.items() if wanted is None or intent.name in wanted]
-        self._decoder.set_phrases(phrases)
+        The decoder keeps listening for every phrase: the same audio is the same command in
+        every state where it is wanted, and one grammar costs one search's memory
+        (benchmarks/README-recognition.md, "One grammar for every state")."""
+        self._listening = intents
 
     def reset(self) -> None:
         """Drop any utterance in progress (for example while the coach is speaking)."""
@@ -119,7 +116,6 @@ class CommandListener:
             self._decoder.drop()
         self._vad.reset()
         self._pending = None
-        self._apply_grammar()
 
     def feed(self, frames: np.ndarray) -> list[HeardCommand]:
         """Take 16 kHz int16 mono samples; return the commands whose utterance just ended."""
@@ -127,6 +123,10 @@ class CommandListener:
         for event in self._vad.feed(self._suppressor.process(frames)):
             heard += self._on(event)
         return heard
+
+    def skip(self, samples: int) -> None:
+        """`samples` of quiet went by undecoded (`gate.GatedListener` held them back, after a `flush`)."""
+        self._vad.skip(samples)
 
     def flush(self) -> list[HeardCommand]:
         """End the stream: decide on an utterance still open."""
@@ -144,7 +144,6 @@ class CommandListener:
             if self._pending:
                 logger.debug("not a command: %r, talk went on after it", self._pending.text)
             self._pending = None
-            self._apply_grammar()
             self._decoder.start()
             self._start, self._onset, self._length = time, event.onset, 0.0
         if kind in ("start", "speech"):

@@ -65,7 +65,19 @@ class ListenerProcess:
     def feed(self, frames: np.ndarray) -> list[Any]:
         """Take 16 kHz int16 mono samples; return the `HeardCommand`s whose utterance just ended."""
         self._fed += len(frames)
-        heard = self._call("feed", frames)
+        return self._placed(self._call("feed", frames))
+
+    def skip(self, samples: int) -> None:
+        """`samples` of quiet went by undecoded (see `CommandListener.skip`)."""
+        self._fed += samples
+        self._call("skip", samples)
+
+    def flush(self) -> list[Any]:
+        """Decide on an utterance still open, as at the end of a stream."""
+        return self._placed(self._call("flush"))
+
+    def _placed(self, heard: list[Any]) -> list[Any]:
+        """Commands with stream times counted from this object's first sample, across restarts."""
         if self._offset:
             heard = [replace(c, start=round(c.start + self._offset, 3), end=round(c.end + self._offset, 3))
                      for c in heard]

@@ -80,6 +80,13 @@ class Endpointer:
         self._in_speech = self._settling = False
         self._silent_run = 0
 
+    def skip(self, samples: int) -> None:
+        """Count `samples` of quiet that were never fed (a shut `gate.VoiceGate`), so stream times stay true."""
+        self.reset()
+        total = len(self._pending) + samples
+        self._frames_seen += total // FRAME
+        self._pending = np.zeros(total % FRAME, np.int16)
+
     def feed(self, samples: np.ndarray) -> list[VadEvent]:
         """Take any number of 16 kHz int16 samples; return the events they complete."""
         data = np.concatenate([self._pending, np.asarray(samples, dtype=np.int16).ravel()])

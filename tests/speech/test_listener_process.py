@@ -12,8 +12,10 @@ import pytest
 
 from assistant.errors import ModelError
 from assistant.routine.model import default_routine
+from assistant.speech.gate import GatedListener
 from assistant.speech.listener import open_listener
 from assistant.speech.listener_process import ListenerProcess
+from assistant.speech.vad import FRAME, HANGOVER_FRAMES
 
 pytestmark = pytest.mark.integration
 BLOCK = 1600
@@ -106,3 +108,15 @@ def test_the_childs_log_lines_reach_the_services_log(tmp_path, caplog) -> None:
 def test_a_missing_model_is_a_model_error_saying_how_to_get_it(tmp_path) -> None:
     with pytest.raises(ModelError, match="models fetch"):
         ListenerProcess("vosk", tmp_path / "no-vosk-model", default_routine())
+
+
+def test_behind_the_voice_gate_the_child_hears_the_same_commands_at_the_same_times(remote, commands_scene) -> None:
+    audio, _ = commands_scene
+    quiet = np.zeros(20 * 16000, np.int16)
+    audio = np.concatenate([quiet, audio, quiet, audio])
+    with open_listener("pocketsphinx") as local:
+        expected = _feed(local, audio)
+    heard = _feed(GatedListener(remote), audio)
+    assert [h.intent.name for h in heard] == [h.intent.name for h in expected]
+    # Within one endpointer hangover: the noise suppressor starts afresh each time the gate opens.
+    assert [h.end for h in heard] == pytest.approx([h.end for h in expected], abs=HANGOVER_FRAMES * FRAME / 16000 + 0.01)
