@@ -111,3 +111,9 @@ def test_every_exposure_left_open_is_explained(directive: str) -> None:
     assert f"{directive}=" not in directives(text)
     comments = "\n".join(line for line in text.splitlines() if line.startswith("#"))
     assert f"{directive}=" in comments
+
+
+def test_the_coach_goes_first_on_a_busy_pi() -> None:
+    found = directives(UNIT.read_text())
+    assert int(found["Nice"][0]) < 0
+    assert int(found["CPUWeight"][0]) > 100  # systemd's default weight
