@@ -5,10 +5,11 @@ room as on speech, and the service listens all night. `VoiceGate` asks
 webrtcvad, which costs microseconds a frame, about the microphone's own
 samples, and lets audio through only once several 10 ms frames in a row sound
 voiced, and for `HOLD_SECONDS` after. Once webrtcvad has learnt a fan 10 or
-15 dB under the voice (half a minute), the fan no longer opens it. `GatedListener` keeps the last `PREROLL_SECONDS` of what the gate
-held back, so the quiet first consonant of a command is decoded with the
-rest, and tells the listener how much was skipped, so its stream times and its
-quiet before a command stay true.
+15 dB under the voice (half a minute), the fan no longer opens it.
+`GatedListener` keeps the last `PREROLL_SECONDS` of what the gate held back,
+so the quiet first consonant of a command is decoded with the rest, and tells
+the listener how much was skipped, so its stream times and its quiet before a
+command stay true.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ VOICED_RUN = ONSET_FRAMES - 1
 endpointer's onset, since the gate must open for all the endpointer would take for speech. On
 the raw microphone, a fan 10 or 15 dB under a voice makes runs of up to 7 now and then; 3 kept
 the gate open a third of the first half minute of a fan, and 8 a thirteenth, with no command of
-three voices at four noise levels shut out (benchmarks/README-recognition.md, "The gate")."""
+three voices at four noise levels shut out (benchmarks/README-recognition.md, "The gate, and one
+grammar for every state")."""
 HOLD_SECONDS = 1.0
 """The gate stays open this long after the last voiced run: longer than the endpointer takes to
 end an utterance and see quiet after it, with room for a word's quiet end."""
@@ -63,6 +65,8 @@ class VoiceGate:
 
 class Listener(Protocol):
     """What `GatedListener` drives: `CommandListener` or `ListenerProcess`."""
+
+    backend: str
 
     def feed(self, frames: np.ndarray) -> list[Any]: ...
     def skip(self, samples: int) -> None: ...

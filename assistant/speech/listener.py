@@ -107,7 +107,7 @@ class CommandListener:
 
         The decoder keeps listening for every phrase: the same audio is the same command in
         every state where it is wanted, and one grammar costs one search's memory
-        (benchmarks/README-recognition.md, "One grammar for every state")."""
+        (benchmarks/README-recognition.md, "The gate, and one grammar for every state")."""
         self._listening = intents
 
     def reset(self) -> None:
