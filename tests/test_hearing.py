@@ -41,7 +41,7 @@ class ScriptedListener:
     def skip(self, samples: int) -> None:
         pass
 
-    def flush(self) -> list[HeardCommand]:
+    def pause(self) -> list[HeardCommand]:
         return []
 
     def reset(self) -> None:

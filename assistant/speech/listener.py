@@ -124,8 +124,16 @@ class CommandListener:
             heard += self._on(event)
         return heard
 
+    def pause(self) -> list[HeardCommand]:
+        """Decide on an utterance still open, as if quiet followed: audio stops coming for a while
+        (`gate.GatedListener` shut). The noise suppressor keeps what it has learnt of the room."""
+        heard: list[HeardCommand] = []
+        for event in self._vad.flush():
+            heard += self._on(event)
+        return heard
+
     def skip(self, samples: int) -> None:
-        """`samples` of quiet went by undecoded (`gate.GatedListener` held them back, after a `flush`)."""
+        """`samples` of quiet went by undecoded (`gate.GatedListener` held them back, after a `pause`)."""
         self._vad.skip(samples)
 
     def flush(self) -> list[HeardCommand]:

@@ -72,6 +72,10 @@ class ListenerProcess:
         self._fed += samples
         self._call("skip", samples)
 
+    def pause(self) -> list[Any]:
+        """Decide on an utterance still open (see `CommandListener.pause`)."""
+        return self._placed(self._call("pause"))
+
     def flush(self) -> list[Any]:
         """Decide on an utterance still open, as at the end of a stream."""
         return self._placed(self._call("flush"))
