@@ -20,7 +20,9 @@ from typing import Any, Protocol
 import numpy as np
 import webrtcvad
 
-from assistant.speech.vad import FRAME, HANGOVER_FRAMES, ONSET_FRAMES, PREROLL_FRAMES, RATE, SETTLE_FRAMES
+from assistant.speech.vad import (
+    FRAME, HANGOVER_FRAMES, ONSET_FRAMES, PREROLL_FRAMES, RATE, SETTLE_FRAMES, whole_frames,
+)
 
 VOICED_RUN = ONSET_FRAMES - 1
 """Voiced frames in a row (80 ms) that open the gate, or keep it open: one fewer than the
@@ -43,9 +45,8 @@ assert PREROLL_SECONDS * RATE > PREROLL_FRAMES * FRAME
 class VoiceGate:
     """Decides, block by block, whether audio may hold speech."""
 
-    def __init__(self, hold_seconds: float = HOLD_SECONDS) -> None:
+    def __init__(self) -> None:
         self._vad = webrtcvad.Vad(3)
-        self._hold = int(hold_seconds * RATE)
         self._pending = np.zeros(0, np.int16)
         self._run = 0
         self._since_voiced = 0
@@ -53,14 +54,12 @@ class VoiceGate:
 
     def hears(self, samples: np.ndarray) -> bool:
         """Take 16 kHz int16 samples; True while they, or what came just before, may be speech."""
-        data = np.concatenate([self._pending, np.asarray(samples, dtype=np.int16).ravel()])
-        whole = len(data) // FRAME * FRAME
-        self._pending = data[whole:]
-        for start in range(0, whole, FRAME):
-            voiced = self._vad.is_speech(data[start: start + FRAME].tobytes(), RATE)
+        frames, self._pending = whole_frames(self._pending, samples)
+        for frame in frames:
+            voiced = self._vad.is_speech(frame.tobytes(), RATE)
             self._run = self._run + 1 if voiced else 0
             self._since_voiced = 0 if self._run >= VOICED_RUN else self._since_voiced + FRAME
-        return self._since_voiced < self._hold
+        return self._since_voiced < HOLD_SECONDS * RATE
 
 
 class Listener(Protocol):
@@ -80,9 +79,9 @@ class Listener(Protocol):
 class GatedListener:
     """A listener that is handed only what the voice gate lets through; same methods."""
 
-    def __init__(self, listener: Listener, gate: VoiceGate | None = None) -> None:
+    def __init__(self, listener: Listener) -> None:
         self._listener = listener
-        self._gate = gate or VoiceGate()
+        self._gate = VoiceGate()
         self._open = True
         self._held: collections.deque[np.ndarray] = collections.deque()
         """What the shut gate holds back, newest last: at most PREROLL_SECONDS."""
@@ -94,11 +93,6 @@ class GatedListener:
     def backend(self) -> str:
         """The listener's decoder ("vosk" or "pocketsphinx")."""
         return self._listener.backend
-
-    @property
-    def is_open(self) -> bool:
-        """True while audio reaches the listener."""
-        return self._open
 
     def feed(self, frames: np.ndarray) -> list[Any]:
         """Take 16 kHz int16 mono samples; return the commands whose utterance just ended."""

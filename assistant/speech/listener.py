@@ -119,18 +119,12 @@ class CommandListener:
 
     def feed(self, frames: np.ndarray) -> list[HeardCommand]:
         """Take 16 kHz int16 mono samples; return the commands whose utterance just ended."""
-        heard: list[HeardCommand] = []
-        for event in self._vad.feed(self._suppressor.process(frames)):
-            heard += self._on(event)
-        return heard
+        return self._decide(self._vad.feed(self._suppressor.process(frames)))
 
     def pause(self) -> list[HeardCommand]:
         """Decide on an utterance still open, as if quiet followed: audio stops coming for a while
         (`gate.GatedListener` shut). The noise suppressor keeps what it has learnt of the room."""
-        heard: list[HeardCommand] = []
-        for event in self._vad.flush():
-            heard += self._on(event)
-        return heard
+        return self._decide(self._vad.flush())
 
     def skip(self, samples: int) -> None:
         """`samples` of quiet went by undecoded (`gate.GatedListener` held them back, after a `pause`)."""
@@ -138,10 +132,11 @@ class CommandListener:
 
     def flush(self) -> list[HeardCommand]:
         """End the stream: decide on an utterance still open."""
-        heard: list[HeardCommand] = []
-        for event in [*self._vad.feed(self._suppressor.flush()), *self._vad.flush()]:
-            heard += self._on(event)
-        return heard
+        return self._decide([*self._vad.feed(self._suppressor.flush()), *self._vad.flush()])
+
+    def _decide(self, events: list[VadEvent]) -> list[HeardCommand]:
+        """The commands the endpointer's events complete, in order."""
+        return [command for event in events for command in self._on(event)]
 
     def _on(self, event: VadEvent) -> list[HeardCommand]:
         kind, audio, time = event.kind, event.audio, event.time

@@ -38,6 +38,13 @@ PREROLL_FRAMES = 30
 """Frames (300 ms) kept from before the onset: the first consonant ("s" of "stop") is quiet."""
 
 
+def whole_frames(pending: np.ndarray, samples: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """`pending` then `samples` cut into FRAME-long frames, and what is left over for next time."""
+    data = np.concatenate([pending, np.asarray(samples, dtype=np.int16).ravel()])
+    whole = len(data) // FRAME * FRAME
+    return [data[offset: offset + FRAME] for offset in range(0, whole, FRAME)], data[whole:]
+
+
 @dataclass(frozen=True)
 class VadEvent:
     """What the endpointer saw in one frame: speech began, continued or ended."""
@@ -89,12 +96,10 @@ class Endpointer:
 
     def feed(self, samples: np.ndarray) -> list[VadEvent]:
         """Take any number of 16 kHz int16 samples; return the events they complete."""
-        data = np.concatenate([self._pending, np.asarray(samples, dtype=np.int16).ravel()])
-        whole = len(data) // FRAME * FRAME
-        self._pending = data[whole:]
+        frames, self._pending = whole_frames(self._pending, samples)
         events: list[VadEvent] = []
-        for offset in range(0, whole, FRAME):
-            events += self._frame(data[offset: offset + FRAME])
+        for frame in frames:
+            events += self._frame(frame)
         return events
 
     def flush(self) -> list[VadEvent]:
