@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 import webrtcvad
 
+from assistant.closing import Closing
 from assistant.speech.vad import (
     FRAME, HANGOVER_FRAMES, ONSET_FRAMES, PREROLL_FRAMES, RATE, SETTLE_FRAMES, whole_frames,
 )
@@ -76,7 +77,7 @@ class Listener(Protocol):
     def close(self) -> None: ...
 
 
-class GatedListener:
+class GatedListener(Closing):
     """A listener that is handed only what the voice gate lets through; same methods."""
 
     def __init__(self, listener: Listener) -> None:
@@ -136,9 +137,3 @@ class GatedListener:
     def close(self) -> None:
         """Close the listener; idempotent."""
         self._listener.close()
-
-    def __enter__(self) -> GatedListener:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.closing import Closing
 from assistant.errors import ModelError
 from assistant.speech.backends import Decoder
 from assistant.speech.denoise import NoiseSuppressor
@@ -74,7 +75,7 @@ def default_vosk_model_dir() -> Path:
     return data_dir() / VOSK_MODEL
 
 
-class CommandListener:
+class CommandListener(Closing):
     """Fed 16 kHz int16 mono audio, returns the commands completed by it."""
 
     def __init__(self, decoder: Decoder, phrases: Mapping[str, Intent], *, strictness: str = "normal",
@@ -179,12 +180,6 @@ class CommandListener:
     def close(self) -> None:
         """Free the decoder; idempotent."""
         self._decoder.close()
-
-    def __enter__(self) -> CommandListener:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def open_suppressor() -> NoiseSuppressor | RnnoiseSuppressor:

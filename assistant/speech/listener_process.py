@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.closing import Closing
 from assistant.errors import ModelError
 from assistant.speech.vad import RATE
 
@@ -43,7 +44,7 @@ STOP_SECONDS = 2.0
 """How long a closing child has to exit before it is killed."""
 
 
-class ListenerProcess:
+class ListenerProcess(Closing):
     """A `CommandListener` opened by `open_listener(...)` in a child process; same methods."""
 
     def __init__(self, backend: str, model_dir: Path | None, routine: Any, strictness: str = "normal") -> None:
@@ -110,12 +111,6 @@ class ListenerProcess:
         self._closed = True
         self._connection.close()
         self._end_child()
-
-    def __enter__(self) -> ListenerProcess:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _restart(self) -> None:
         """Start a new child whose stream goes on where the dead one's ended.
