@@ -37,8 +37,9 @@ MAX_QUEUED_SECONDS = 10.0
 
 
 OpenMicrophone = Callable[..., Any]
-"""`open_microphone(on_audio, block_seconds=...)`: a started microphone with `alive` and `close()`,
-handing 16 kHz int16 mono blocks to `on_audio`; `DeviceError` when there is none."""
+"""`open_microphone(on_audio, block_seconds=...)`: a started microphone with `alive`, `close()`
+and a `block_seconds` that may be changed as it runs, handing 16 kHz int16 mono blocks to
+`on_audio`; `DeviceError` when there is none."""
 
 
 def _portaudio_microphone(device: int | str | None, on_audio: Callable[[Any], None], *, block_seconds: float) -> Any:
@@ -78,6 +79,7 @@ class Ears:
         open_microphone: OpenMicrophone | None = None,
         levels: LevelTrack | None = None,
     ) -> None:
+        from assistant.audio.capture import BLOCK_SECONDS, IDLE_BLOCK_SECONDS
         from assistant.audio.pacing import Pacer
         from assistant.speech.gate import GatedListener
         from assistant.speech.listener_process import ListenerProcess
@@ -97,6 +99,10 @@ class Ears:
         self._last_rescan = clock()
         self._pacer = Pacer(RATE, speed) if speed else None
         self._speed = speed or 1.0
+        self._blocks = (BLOCK_SECONDS * self._speed, IDLE_BLOCK_SECONDS * self._speed)
+        """What the microphone reads at a time, in the stream's own time: while someone may be
+        speaking, and while the voice gate is shut."""
+        self._block_seconds = self._blocks[0]
         self._decoded = 0
         """Samples fed to the listener so far: its stream position."""
         self._frames: queue.Queue[Any] = queue.Queue()
@@ -158,10 +164,18 @@ class Ears:
                 logger.exception("the recognizer failed on a block of audio; listening on")
                 self._recover()
                 continue
+            self._read_blocks_of(self._blocks[0] if self._listener.is_open else self._blocks[1])
             for command in commands:
                 logger.info("heard %r -> %s (%.2f)", command.text, command.intent.name, command.confidence)
                 ago = (self._decoded / RATE - command.end) / self._speed
                 self._on_command(command, arrived - ago)
+
+    def _read_blocks_of(self, seconds: float) -> None:
+        """Have the microphone read blocks this long from its next read."""
+        self._block_seconds = seconds
+        microphone = self._microphone
+        if microphone is not None:
+            microphone.block_seconds = self._block_seconds
 
     def _recover(self) -> None:
         try:
@@ -172,8 +186,6 @@ class Ears:
             self._closed.wait(RETRY_SECONDS)
 
     def _supervise(self) -> None:
-        from assistant.audio.capture import BLOCK_SECONDS
-
         while not self._closed.is_set():
             if self._microphone is not None and not self._microphone.alive:
                 self._microphone.close()
@@ -183,7 +195,7 @@ class Ears:
                 self._rescan_now()
             if self._microphone is None:
                 try:
-                    self._microphone = self._open_microphone(self._on_audio, block_seconds=BLOCK_SECONDS * self._speed)
+                    self._microphone = self._open_microphone(self._on_audio, block_seconds=self._block_seconds)
                 except DeviceError as error:
                     if not self._missing:
                         logger.error("no microphone (%s); retrying every %.0f s", error, RETRY_SECONDS)

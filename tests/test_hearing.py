@@ -59,11 +59,23 @@ class FakeMicrophone:
 
     def __init__(self, on_audio, device=None, block_seconds=0.01) -> None:  # noqa: ANN001 - the Microphone signature
         self.on_audio = on_audio
-        self.block_seconds = block_seconds
+        self._block_seconds = block_seconds
+        self.resized = threading.Event()
+        """Set whenever Ears changes what is read at a time."""
         self.alive = True
         self.closed = threading.Event()
         FakeMicrophone.latest = self
         FakeMicrophone.opened.set()
+
+    @property
+    def block_seconds(self) -> float:
+        return self._block_seconds
+
+    @block_seconds.setter
+    def block_seconds(self, seconds: float) -> None:
+        if seconds != self._block_seconds:
+            self._block_seconds = seconds
+            self.resized.set()
 
     def close(self) -> None:
         self.alive = False
@@ -163,3 +175,18 @@ def test_a_microphone_paced_faster_than_real_time_hands_over_as_much_more_audio_
         assert FakeMicrophone.latest.block_seconds == pytest.approx(20 * BLOCK_SECONDS)
     finally:
         ears.close()
+
+
+def test_the_microphone_reads_long_blocks_while_nobody_speaks_and_short_ones_once_someone_does(ears):
+    from assistant.audio.capture import BLOCK_SECONDS, IDLE_BLOCK_SECONDS
+
+    microphone = FakeMicrophone.latest
+    microphone.on_audio(BLOCK)
+    for _ in range(4):
+        microphone.on_audio(np.zeros_like(BLOCK))
+    assert microphone.resized.wait(timeout=10)
+    assert microphone.block_seconds == IDLE_BLOCK_SECONDS
+    microphone.resized.clear()
+    microphone.on_audio(BLOCK)
+    assert microphone.resized.wait(timeout=10)
+    assert microphone.block_seconds == BLOCK_SECONDS

@@ -1,13 +1,17 @@
 """Microphone input: a sounddevice stream resampled to 16 kHz mono int16.
 
-The PortAudio callback only mixes to mono, resamples the block and hands it
-to `on_audio`; it never blocks. The service passes an `on_audio` that calls
-`loop.call_soon_threadsafe`, so decoding happens elsewhere.
+A thread of its own reads the stream (PortAudio's blocking reads), resamples
+each block and hands it to `on_audio`, which must only hand it over: the
+service queues it for its decode thread. Reading, not a callback, lets the
+block size change while the stream runs: the service reads `IDLE_BLOCK_SECONDS`
+at a time while nobody speaks, a tenth of the wake-ups, and `BLOCK_SECONDS`
+once someone does.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +33,13 @@ its quiet arrives: 10 ms blocks took the median latency from 296-302 ms (30 ms b
 `speed` times real time, hands over `speed` times as much audio per block (`hearing.Ears`): with
 10 ms of audio per block, the demo at 20x made 2000 callbacks a second, and the service's
 real-time tests on the virtual card failed now and then."""
+IDLE_BLOCK_SECONDS = 0.1
+"""Block read while the voice gate is shut (`hearing.Ears`). Reading 10 ms blocks cost 1.7-2.0 % of
+a core on the virtual card, 100 ms blocks 0.2 %. No command is later for it: the gate opens 80 ms
+into a voice, and the reads are back to `BLOCK_SECONDS` within this long after, well before the
+shortest command has ended and been followed by the endpointer's quiet."""
+CLOSE_WAIT_SECONDS = 1.0
+"""How long `close` waits for a read in progress to end, before and after aborting the stream."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,10 @@ def rescan_devices() -> None:
 
 
 class Microphone(Closing):
-    """An open input stream delivering 16 kHz int16 mono blocks to `on_audio`."""
+    """An open input stream delivering 16 kHz int16 mono blocks to `on_audio`, from a reader thread.
+
+    `block_seconds` may be changed at any time; it applies from the next read.
+    """
 
     def __init__(self, on_audio: Callable[[np.ndarray], None], device: int | str | None = None, *,
                  rate: int | None = None, block_seconds: float = BLOCK_SECONDS,
@@ -101,20 +115,21 @@ class Microphone(Closing):
         self._on_audio = on_audio
         self._on_error = on_error
         self._failed = False
-        self._closed = False
+        self._closed = threading.Event()
+        self.block_seconds = block_seconds
         index = find_input_device(device)
         self.rate = rate or supported_rate(index)
         """The device's capture rate (before resampling to 16 kHz)."""
         self._resampler = soxr.ResampleStream(self.rate, RATE, 1, dtype="int16")
         try:
-            self._stream = sd.InputStream(
-                device=index, samplerate=self.rate, channels=1, dtype="int16",
-                blocksize=int(self.rate * block_seconds), callback=self._callback,
-                finished_callback=self._finished,
-            )
+            # The device's period stays BLOCK_SECONDS whatever is read, so a short read never waits long.
+            self._stream = sd.InputStream(device=index, samplerate=self.rate, channels=1, dtype="int16",
+                                          blocksize=int(self.rate * BLOCK_SECONDS))
             self._stream.start()
         except sd.PortAudioError as error:
             raise DeviceError(f"cannot open input device {index}: {error}") from error
+        self._reader = threading.Thread(target=self._read, name="microphone", daemon=True)
+        self._reader.start()
         logger.info("listening on %s at %d Hz", list_devices()[index].name, self.rate)
 
     @property
@@ -122,27 +137,32 @@ class Microphone(Closing):
         """False once the stream has stopped on its own (device unplugged, error)."""
         return not self._failed and self._stream.active
 
-    def _callback(self, indata: np.ndarray, frames: int, time: object, status: sd.CallbackFlags) -> None:
-        block = self._resampler.resample_chunk(indata[:, 0].copy())
-        if len(block):
-            self._on_audio(block)
-
-    def _finished(self) -> None:
-        if not self._closed:
-            self._failed = True
-            if self._on_error is not None:
-                self._on_error("input stream stopped")
+    def _read(self) -> None:
+        while not self._closed.is_set():
+            try:
+                indata, _overflowed = self._stream.read(max(1, round(self.rate * self.block_seconds)))
+            except sd.PortAudioError as error:
+                if not self._closed.is_set():
+                    self._failed = True
+                    logger.warning("the input stream stopped: %s", error)
+                    if self._on_error is not None:
+                        self._on_error("input stream stopped")
+                return
+            block = self._resampler.resample_chunk(indata[:, 0])
+            if len(block):
+                self._on_audio(block)
 
     def close(self) -> None:
-        """Stop and close the stream; idempotent."""
-        if self._closed:
+        """Stop the reader and close the stream; idempotent."""
+        if self._closed.is_set():
             return
-        self._closed = True
+        self._closed.set()
         try:
-            self._stream.stop()
+            self._reader.join(timeout=CLOSE_WAIT_SECONDS)
+            # A read that has not ended in that time is stuck on a vanished device; aborting ends it.
+            self._stream.abort()
+            self._reader.join(timeout=CLOSE_WAIT_SECONDS)
             self._stream.close()
         except sd.PortAudioError as error:
             # A stream whose device vanished may not close cleanly; it is gone either way.
             logger.debug("closing the input stream: %s", error)
-
-

@@ -112,12 +112,13 @@ class LiveCapture:
 
     A thread hands `on_audio` what has been appended since the last block, or a
     block of silence when nothing new has come. It does not pace itself: the
-    receiver holds it to real time (`hearing.Ears` with a `Pacer`).
+    receiver holds it to real time (`hearing.Ears` with a `Pacer`). Like
+    `capture.Microphone`, `block_seconds` may be changed at any time.
     """
 
     def __init__(self, path: str | Path, on_audio: Callable[[np.ndarray], None], *, block_seconds: float) -> None:
         self._on_audio = on_audio
-        self._block = max(1, round(SAMPLE_RATE * block_seconds))
+        self.block_seconds = block_seconds
         self._file = open(path, "rb")  # noqa: SIM115 - closed by `close`
         self._file.seek(0, os.SEEK_END)
         self._closed = threading.Event()
@@ -132,13 +133,14 @@ class LiveCapture:
     def _hear(self) -> None:
         leftover = b""
         while not self._closed.is_set():
-            data = leftover + self._file.read(2 * self._block - len(leftover))
+            block = max(1, round(SAMPLE_RATE * self.block_seconds))
+            data = leftover + self._file.read(2 * block - len(leftover))
             whole = len(data) // 2 * 2
             data, leftover = data[:whole], data[whole:]
             if data:
                 self._on_audio(np.frombuffer(data, dtype="<i2").astype(np.int16))
             else:
-                self._on_audio(np.zeros(self._block, dtype=np.int16))
+                self._on_audio(np.zeros(block, dtype=np.int16))
 
     def close(self) -> None:
         """Stop hearing and close the file; idempotent."""

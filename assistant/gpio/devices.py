@@ -30,6 +30,9 @@ EdgeCallback = Callable[[bool, float], None]
 DEFAULT_BUTTON_PIN = 17
 DEFAULT_LED_PIN = 27
 FRAME_SECONDS = 0.02  # 50 frames a second: smooth breathing, blinks timed to 20 ms
+CALM_FRAME_SECONDS = 0.05
+"""Frame time while only the idle breath shows, all night: it is so slow and dim that a frame
+changes it by at most 0.001 duty (3 % of its peak), and 20 frames a second take 40 % of the wake-ups of 50."""
 PWM_HZ = 200  # fast enough that a 3% duty cycle does not flicker
 
 
@@ -157,9 +160,15 @@ class StatusLed(Closing):
         return level
 
     def _run(self, frame_seconds: float) -> None:
-        """Background thread: render a frame every `frame_seconds` until closed."""
-        while not self._stop.wait(frame_seconds):
+        """Background thread: render a frame every `frame_seconds` (calm: `CALM_FRAME_SECONDS`) until closed."""
+        while not self._stop.wait(self.next_frame(frame_seconds)):
             self.render()
+
+    def next_frame(self, frame_seconds: float) -> float:
+        """How long until the next frame: longer while only the idle breath shows."""
+        with self._lock:
+            calm = self._display.is_calm(self._clock())
+        return max(frame_seconds, CALM_FRAME_SECONDS) if calm else frame_seconds
 
     def close(self) -> None:
         """Stop rendering, turn the LED off and release the pin; safe to call twice."""

@@ -178,6 +178,13 @@ class Display:
         self._since = now
         self._seconds = seconds
 
+    def is_calm(self, now: float) -> bool:
+        """Only the idle breath shows (no flash, no other pattern): a slow change, rendered less often."""
+        if now < self._flash_until:
+            return False
+        t = now - self._since
+        return self._pattern is LedPattern.IDLE or (self._pattern is LedPattern.DONE and t >= DONE_SECONDS)
+
     def level(self, now: float) -> float:
         """The brightness the LED should have at `now`."""
         if now < self._flash_until:

@@ -95,6 +95,11 @@ class GatedListener(Closing):
         """The listener's decoder ("vosk" or "pocketsphinx")."""
         return self._listener.backend
 
+    @property
+    def is_open(self) -> bool:
+        """The gate let the last samples through: someone may be speaking."""
+        return self._open
+
     def feed(self, frames: np.ndarray) -> list[Any]:
         """Take 16 kHz int16 mono samples; return the commands whose utterance just ended."""
         hears = self._gate.hears(frames)

@@ -11,8 +11,9 @@ from gpiozero import Button, Device
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 from assistant.coach.messages import Gesture, LedPattern
-from assistant.gpio.devices import BedsideButton, StatusLed, open_gpio
+from assistant.gpio.devices import CALM_FRAME_SECONDS, FRAME_SECONDS, BedsideButton, StatusLed, open_gpio
 from assistant.gpio.gestures import GestureDetector
+from assistant.gpio.patterns import DONE_SECONDS
 
 pytestmark = pytest.mark.integration
 
@@ -250,3 +251,20 @@ def test_open_gpio_without_a_pin_driver_runs_voice_only(
         assert open_gpio(on_edge=lambda pressed, at: None) is None
     assert len(caplog.records) == 1
     assert caplog.records[0].getMessage().startswith("no GPIO: running voice-only")
+
+
+def test_the_idle_breath_wakes_the_led_less_often_than_any_other_pattern(
+    led: StatusLed, clock: FakeClock
+) -> None:
+    # All night only the breath shows; a flash or a hold is rendered at the full rate at once.
+    assert led.next_frame(FRAME_SECONDS) == CALM_FRAME_SECONDS > FRAME_SECONDS
+    led.show(LedPattern.HEARD)
+    assert led.next_frame(FRAME_SECONDS) == FRAME_SECONDS
+    clock.now += 1.0
+    assert led.next_frame(FRAME_SECONDS) == CALM_FRAME_SECONDS
+    led.show(LedPattern.HOLD, seconds=30.0)
+    assert led.next_frame(FRAME_SECONDS) == FRAME_SECONDS
+    led.show(LedPattern.DONE)
+    assert led.next_frame(FRAME_SECONDS) == FRAME_SECONDS
+    clock.now += DONE_SECONDS
+    assert led.next_frame(FRAME_SECONDS) == CALM_FRAME_SECONDS
