@@ -323,3 +323,14 @@ def test_the_grammar_says_every_command_and_nothing_else_in_a_graph_a_tenth_the_
     assert all(0 <= at < states and 0 < to < states for at, _, to in arcs)
     # Phrases share their beginnings and ends: far fewer arcs, each of which costs phone models.
     assert len(arcs) * 5 < sum(len(phrase.split()) for phrase in said)
+
+
+@pytest.mark.integration
+def test_a_stretch_named_with_a_word_the_language_model_does_not_know_is_heard() -> None:
+    # "Oakleaf" is in the dictionary but not in the language model, whose words alone the free
+    # pass keeps in memory: the grammar still learns it from the full dictionary.
+    phrases = {**IntentParser(default_routine()).spoken_phrases(), "start the oakleaf roll": Intent("start_routine")}
+    audio, _ = speechset.scene([("start the oakleaf roll", speechset.piper("start the oakleaf roll"))], gap=1.0)
+    with CommandListener(open_decoder("pocketsphinx"), phrases) as listener:
+        heard = _feed(listener, speechset.mix(audio, 30))
+    assert [(h.text, h.intent.name) for h in heard] == [("start the oakleaf roll", "start_routine")]
