@@ -155,8 +155,9 @@ class PocketsphinxDecoder:
         if wanted == self._phrases:
             return
         if wanted not in self._searches:
-            self._learn_rare(word for phrase in spoken_forms(wanted) for word in phrase.split())
-            forms = {said: phrase for said, phrase in spoken_forms(wanted).items()
+            spoken = spoken_forms(wanted)
+            self._learn_rare(word for said in spoken for word in said.split())
+            forms = {said: phrase for said, phrase in spoken.items()
                      if all(self._know(w) for w in said.split())}
             if missing := sorted(wanted - set(forms.values())):
                 logger.info("pocketsphinx leaves out (words not in its dictionary): %s", ", ".join(missing))
