@@ -16,6 +16,7 @@ RUNS = (
     ["benchmarks.speaking"],
     ["benchmarks.long_text"],
     ["benchmarks.service", "--stretch", "ankle_circles", "--idle", "20"],
+    ["benchmarks.long_recording"],
     ["benchmarks.gil_stall"],
     ["benchmarks.demo_alignment"],
 )

