@@ -31,6 +31,7 @@ import numpy as np
 import soxr
 
 from benchmarks import speechset
+from benchmarks.procfs import kb_field
 
 RATE = 48_000
 CHANNELS = 2
@@ -87,8 +88,7 @@ def recognize(path: Path) -> tuple[list[dict], float, float, float]:
     status_file = Path(f"/proc/{child.pid}/status")
     while reader.is_alive():
         try:
-            peak_kb = max(peak_kb, next(int(line.split()[1]) for line in status_file.read_text().splitlines()
-                                        if line.startswith("VmHWM:")))
+            peak_kb = max(peak_kb, kb_field(status_file, "VmHWM"))
         except (OSError, StopIteration):
             pass
         reader.join(HWM_EVERY_SECONDS)

@@ -11,3 +11,8 @@ def children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(child) for child in (task / "children").read_text().split()]
     return found
+
+
+def kb_field(path: Path, name: str) -> int:
+    """The kB figure of a `Name:   1234 kB` line in a /proc file (status, smaps_rollup)."""
+    return next(int(line.split()[1]) for line in path.read_text().splitlines() if line.startswith(f"{name}:"))

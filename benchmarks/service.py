@@ -47,7 +47,7 @@ from assistant.simulate import ScriptedInput, run_simulation
 from assistant.speech.tts import Voice
 from assistant.timeline import Timeline
 from benchmarks import speechset
-from benchmarks.procfs import children
+from benchmarks.procfs import children, kb_field
 
 ROOT = Path(__file__).parents[1]
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -60,8 +60,7 @@ def _proc(pid: int) -> tuple[float, int]:
     the sum is what the two hold together; RSS would count those pages twice."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     cpu = (int(fields[11]) + int(fields[12])) / TICKS
-    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    pss = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+    pss = kb_field(Path(f"/proc/{pid}/smaps_rollup"), "Pss")
     for child in children(pid):
         try:
             child_cpu, child_pss = _proc(child)
